@@ -1,0 +1,15 @@
+/**
+ * `npm run bench`: runs every benchmark in its own process, one after another (they share the
+ * machine's two cores, so never in parallel), and prints their tables.
+ */
+import { spawnSync } from 'node:child_process';
+
+const benches = ['bench/startup.bench.ts', 'bench/embedded-mongo.bench.ts'];
+const only = process.argv[2];
+let failed = 0;
+for (const file of benches.filter((f) => !only || f.includes(only))) {
+  console.log(`\n=== ${file} ===`);
+  const run = spawnSync(process.execPath, ['--import', 'tsx', file], { stdio: 'inherit' });
+  if (run.status !== 0) failed++;
+}
+process.exit(failed ? 1 : 0);

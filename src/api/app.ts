@@ -1,0 +1,68 @@
+import express, { type Express, type NextFunction, type Request, type Response } from 'express';
+import type { Logger } from '../lib/logger';
+import type { Metrics } from '../lib/metrics';
+import type { HealthReport } from '../runtime/health-check';
+import { errorHandler } from './error-handler';
+import type { StaffApiKey } from '../config/staff-api-keys';
+import { staffAuth } from './staff-auth';
+
+export interface AppDeps {
+  logger: Logger;
+  metrics: Metrics;
+  health: () => Promise<HealthReport>;
+  staffKeys: readonly StaffApiKey[];
+}
+
+/** The express application: health, metrics and the staff API. Routers mount here only. */
+export function createApp(deps: AppDeps): Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('trust proxy', 'loopback');
+  app.use(requestMetrics(deps.metrics));
+
+  app.get('/healthz', async (_req, res, next) => {
+    try {
+      const report = await deps.health();
+      deps.metrics.dependencyUp.set({ dependency: 'mongo' }, report.mongo === 'up' ? 1 : 0);
+      deps.metrics.dependencyUp.set({ dependency: 'redis' }, report.redis === 'up' ? 1 : 0);
+      res.status(report.status === 'ok' ? 200 : 503).json(report);
+    } catch (err) {
+      next(err);
+    }
+  });
+
+  app.get('/metrics', async (_req, res, next) => {
+    try {
+      res.type(deps.metrics.registry.contentType).send(await deps.metrics.registry.metrics());
+    } catch (err) {
+      next(err);
+    }
+  });
+
+  const api = express.Router();
+  api.use(express.json({ limit: '256kb', strict: true }));
+  api.use(staffAuth(deps.staffKeys));
+  // Who am I: lets a console or a DMS integration check its key and see its role and store.
+  api.get('/me', (_req, res) => {
+    res.json({ role: res.locals.staff?.role, storeId: res.locals.staff?.storeId ?? null });
+  });
+  app.use('/api/v1', api);
+
+  app.use((_req, res) => {
+    res.status(404).json({ error: { code: 'not_found', message: '没有这个地址' } });
+  });
+  app.use(errorHandler(deps.logger, () => deps.metrics.errors.inc({ kind: 'http' })));
+  return app;
+}
+
+function requestMetrics(metrics: Metrics) {
+  return (req: Request, res: Response, next: NextFunction) => {
+    const end = metrics.httpRequests.startTimer();
+    res.on('finish', () => {
+      // The matched route pattern, not the raw path, keeps label cardinality bounded.
+      const route = req.route?.path ? `${req.baseUrl}${String(req.route.path)}` : 'unmatched';
+      end({ method: req.method, route, status: String(res.statusCode) });
+    });
+    next();
+  };
+}

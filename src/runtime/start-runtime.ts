@@ -1,0 +1,166 @@
+import { mkdirSync } from 'node:fs';
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import type { Redis } from 'ioredis';
+import { createApp } from '../api/app';
+import type { AppConfig } from '../config/env';
+import type { Program } from '../config/program-schema';
+import type { ProcessRole } from '../config/role';
+import type { StaffApiKey } from '../config/staff-api-keys';
+import { connectMongo, type MongoConnection } from '../data/mongo-connection';
+import { type EmbeddedRedis, startEmbeddedRedis } from '../infra/embedded-redis';
+import { type EmbeddedMongo, startEmbeddedMongo } from '../infra/mongo-wire/embedded-mongo';
+import { createRedis, whenReady } from '../infra/redis-connections';
+import type { Logger } from '../lib/logger';
+import { createMetrics, type Metrics } from '../lib/metrics';
+import { checkHealth, probe } from './health-check';
+import { runShutdown, type ShutdownResult, type ShutdownStep } from './shutdown';
+import { loadOrCreateAdminKey } from './staff-admin-key';
+
+export interface RuntimeOptions {
+  config: AppConfig;
+  role: ProcessRole;
+  program: Program;
+  logger: Logger;
+}
+
+export interface Runtime {
+  /** Base URL of the HTTP server, e.g. `http://127.0.0.1:3000`. */
+  url: string;
+  mongoUri: string;
+  redisUrl: string;
+  /** Set when no STAFF_API_KEYS were configured and an admin key was generated (or reused). */
+  generatedAdminKey?: { key: string; file: string };
+  embedded: { mongo: boolean; redis: boolean };
+  metrics: Metrics;
+  redis: Redis;
+  mongo: MongoConnection;
+  stop(): Promise<ShutdownResult>;
+}
+
+const SHUTDOWN_TIMEOUT_MS = 10_000;
+
+/**
+ * The composition root's body: starts what the role needs (embedded servers when no URL is
+ * configured), connects, mounts the HTTP app and returns a handle whose `stop()` shuts down in
+ * order. `main.ts` adds only argument parsing, signals and the banner, so tests start the very
+ * same wiring in-process.
+ */
+export async function startRuntime({ config, role, program, logger }: RuntimeOptions): Promise<Runtime> {
+  const steps: ShutdownStep[] = [];
+  const stopAll = () =>
+    runShutdown([...steps].reverse(), SHUTDOWN_TIMEOUT_MS, (name, err) =>
+      logger.error({ err, step: name }, 'shutdown step failed'),
+    );
+  try {
+    mkdirSync(config.dataDir, { recursive: true });
+    const serverLog =
+      (component: string) =>
+      (level: 'info' | 'warn' | 'error', msg: string, data?: Record<string, unknown>) =>
+        logger[level]({ component, ...data }, msg);
+
+    let redisUrl = config.redisUrl ?? undefined;
+    let embeddedRedis: EmbeddedRedis | undefined;
+    if (!redisUrl) {
+      embeddedRedis = await startEmbeddedRedis({
+        dataDir: config.dataDir,
+        onLog: serverLog('embedded-redis'),
+      });
+      const server = embeddedRedis;
+      steps.push({ name: 'embedded redis', run: () => server.stop() });
+      redisUrl = server.url;
+    }
+
+    let mongoUri = config.mongodbUri ?? undefined;
+    let embeddedMongo: EmbeddedMongo | undefined;
+    if (!mongoUri) {
+      embeddedMongo = await startEmbeddedMongo({
+        dataDir: join(config.dataDir, 'mongo'),
+        onLog: serverLog('embedded-mongo'),
+      });
+      const server = embeddedMongo;
+      steps.push({ name: 'embedded mongo', run: () => server.stop() });
+      mongoUri = server.uri;
+    }
+
+    const mongo = await connectMongo(mongoUri, databaseName(mongoUri));
+    steps.push({ name: 'mongo connection', run: () => mongo.close() });
+
+    const redis = createRedis(redisUrl, 'command', `${role}-command`);
+    redis.on('error', (err) => logger.warn({ err: err.message }, 'redis connection error'));
+    steps.push({ name: 'redis connection', run: () => redis.quit().catch(() => redis.disconnect()) });
+    await whenReady(redis);
+
+    const staffKeys: StaffApiKey[] = [...config.staff.apiKeys];
+    let generatedAdminKey: Runtime['generatedAdminKey'];
+    if (config.staff.generateAdminKey) {
+      const { key, file } = loadOrCreateAdminKey(config.dataDir);
+      staffKeys.push({ role: 'admin', key });
+      generatedAdminKey = { key, file };
+    }
+
+    const metrics = createMetrics();
+    const health = () =>
+      checkHealth([
+        probe('mongo', () => mongo.ping(800)),
+        probe('redis', async () => (await redis.ping()) === 'PONG', 800),
+      ]);
+    // Every role serves /healthz and /metrics (orchestrators probe workers too); the staff API
+    // and, later, the webhook belong to the web side.
+    const app = createApp({ logger, metrics, health, staffKeys: role === 'worker' ? [] : staffKeys });
+    const server = await listen(app, config.port);
+    steps.push({ name: 'http server', run: () => closeServer(server) });
+    const port = (server.address() as AddressInfo).port;
+
+    logger.info(
+      {
+        role,
+        program: program.version,
+        port,
+        embeddedMongo: !!embeddedMongo,
+        embeddedRedis: !!embeddedRedis,
+      },
+      'runtime started',
+    );
+
+    return {
+      url: `http://127.0.0.1:${port}`,
+      mongoUri,
+      redisUrl,
+      ...(generatedAdminKey ? { generatedAdminKey } : {}),
+      embedded: { mongo: !!embeddedMongo, redis: !!embeddedRedis },
+      metrics,
+      redis,
+      mongo,
+      stop: stopAll,
+    };
+  } catch (err) {
+    await stopAll();
+    throw err;
+  }
+}
+
+/** The database named in the URI's path, or `chezhu` when the URI names none. */
+function databaseName(uri: string): string {
+  const match = /^mongodb(?:\+srv)?:\/\/[^/]+\/([^?]+)/.exec(uri);
+  return match?.[1] ? decodeURIComponent(match[1]) : 'chezhu';
+}
+
+function listen(app: ReturnType<typeof createApp>, port: number): Promise<Server> {
+  return new Promise((resolve, reject) => {
+    const server = app.listen(port, '0.0.0.0');
+    server.once('listening', () => resolve(server));
+    server.once('error', reject);
+    server.keepAliveTimeout = 65_000;
+  });
+}
+
+/** Stops accepting connections, lets in-flight requests finish, then drops idle keep-alives. */
+function closeServer(server: Server): Promise<void> {
+  return new Promise((resolve) => {
+    server.close(() => resolve());
+    server.closeIdleConnections();
+    setTimeout(() => server.closeAllConnections(), 3_000).unref();
+  });
+}
