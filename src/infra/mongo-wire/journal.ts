@@ -43,7 +43,7 @@ export class Journal {
   /** Appends one commit group; returns once the bytes are handed to the OS. */
   append(ops: readonly Document[]): void {
     if (ops.length === 0) return;
-    fs.writeSync(this.fd, encodeGroup(ops));
+    writeFully(this.fd, encodeGroup(ops));
   }
 
   /**
@@ -58,11 +58,11 @@ export class Journal {
       for (const op of snapshot) {
         batch.push(op);
         if (batch.length >= SNAPSHOT_GROUP_OPS) {
-          fs.writeSync(fd, encodeGroup(batch));
+          writeFully(fd, encodeGroup(batch));
           batch = [];
         }
       }
-      if (batch.length) fs.writeSync(fd, encodeGroup(batch));
+      if (batch.length) writeFully(fd, encodeGroup(batch));
       fs.fsyncSync(fd);
     } finally {
       fs.closeSync(fd);
@@ -122,4 +122,10 @@ function fsyncDirectory(dir: string): void {
   } catch {
     // Some platforms cannot open directories for fsync; the rename itself is still atomic.
   }
+}
+
+/** `writeSync` may write less than asked (large buffers, signals): loop until all is written. */
+function writeFully(fd: number, buffer: Uint8Array): void {
+  let offset = 0;
+  while (offset < buffer.length) offset += fs.writeSync(fd, buffer, offset, buffer.length - offset);
 }
