@@ -2,15 +2,18 @@ import express, { type Express, type NextFunction, type Request, type Response }
 import type { Logger } from '../lib/logger';
 import type { Metrics } from '../lib/metrics';
 import type { HealthReport } from '../runtime/health-check';
+import type { Services } from '../services/services';
 import { errorHandler } from './error-handler';
 import type { StaffApiKey } from '../config/staff-api-keys';
-import { staffAuth } from './staff-auth';
+import { v1Router } from './v1-router';
 
 export interface AppDeps {
   logger: Logger;
   metrics: Metrics;
   health: () => Promise<HealthReport>;
   staffKeys: readonly StaffApiKey[];
+  /** Null in the worker role, which serves only health and metrics. */
+  services: Services | null;
 }
 
 /** The express application: health, metrics and the staff API. Routers mount here only. */
@@ -39,14 +42,7 @@ export function createApp(deps: AppDeps): Express {
     }
   });
 
-  const api = express.Router();
-  api.use(express.json({ limit: '256kb', strict: true }));
-  api.use(staffAuth(deps.staffKeys));
-  // Who am I: lets a console or a DMS integration check its key and see its role and store.
-  api.get('/me', (_req, res) => {
-    res.json({ role: res.locals.staff?.role, storeId: res.locals.staff?.storeId ?? null });
-  });
-  app.use('/api/v1', api);
+  app.use('/api/v1', v1Router(deps.services, deps.staffKeys));
 
   app.use((_req, res) => {
     res.status(404).json({ error: { code: 'not_found', message: '没有这个地址' } });

@@ -8,12 +8,16 @@ import type { AppConfig } from '../config/env';
 import type { Program } from '../config/program-schema';
 import type { ProcessRole } from '../config/role';
 import type { StaffApiKey } from '../config/staff-api-keys';
+import { createDatabase } from '../data/database';
 import { connectMongo, type MongoConnection } from '../data/mongo-connection';
 import { type EmbeddedRedis, startEmbeddedRedis } from '../infra/embedded-redis';
 import { type EmbeddedMongo, startEmbeddedMongo } from '../infra/mongo-wire/embedded-mongo';
 import { createRedis, whenReady } from '../infra/redis-connections';
+import { type Clock, systemClock } from '../lib/clock';
 import type { Logger } from '../lib/logger';
 import { createMetrics, type Metrics } from '../lib/metrics';
+import { fixedProgram } from '../services/program-source';
+import { createServices, type Services } from '../services/services';
 import { checkHealth, probe } from './health-check';
 import { runShutdown, type ShutdownResult, type ShutdownStep } from './shutdown';
 import { loadOrCreateAdminKey } from './staff-admin-key';
@@ -23,6 +27,8 @@ export interface RuntimeOptions {
   role: ProcessRole;
   program: Program;
   logger: Logger;
+  /** Defaults to the system clock; tests pass a controlled one. */
+  clock?: Clock;
 }
 
 export interface Runtime {
@@ -36,6 +42,7 @@ export interface Runtime {
   metrics: Metrics;
   redis: Redis;
   mongo: MongoConnection;
+  services: Services;
   stop(): Promise<ShutdownResult>;
 }
 
@@ -47,7 +54,13 @@ const SHUTDOWN_TIMEOUT_MS = 10_000;
  * order. `main.ts` adds only argument parsing, signals and the banner, so tests start the very
  * same wiring in-process.
  */
-export async function startRuntime({ config, role, program, logger }: RuntimeOptions): Promise<Runtime> {
+export async function startRuntime({
+  config,
+  role,
+  program,
+  logger,
+  clock,
+}: RuntimeOptions): Promise<Runtime> {
   const steps: ShutdownStep[] = [];
   const stopAll = () =>
     runShutdown([...steps].reverse(), SHUTDOWN_TIMEOUT_MS, (name, err) =>
@@ -86,6 +99,17 @@ export async function startRuntime({ config, role, program, logger }: RuntimeOpt
 
     const mongo = await connectMongo(mongoUri, databaseName(mongoUri));
     steps.push({ name: 'mongo connection', run: () => mongo.close() });
+    const db = createDatabase(mongo.connection);
+    await db.init();
+    const services = createServices(db, fixedProgram(program), clock ?? systemClock, logger);
+    // Finish what a crash interrupted: ledger entries still in member outboxes, transactions
+    // received but not applied. Both are idempotent, so every process may run them.
+    const recovered = {
+      ledgerEntries: await db.memberStore.flushAllOutboxes(),
+      transactions: await services.transactions.recoverStuck(),
+    };
+    if (recovered.ledgerEntries || recovered.transactions)
+      logger.warn(recovered, 'recovered interrupted work');
 
     const redis = createRedis(redisUrl, 'command', `${role}-command`);
     redis.on('error', (err) => logger.warn({ err: err.message }, 'redis connection error'));
@@ -108,7 +132,13 @@ export async function startRuntime({ config, role, program, logger }: RuntimeOpt
       ]);
     // Every role serves /healthz and /metrics (orchestrators probe workers too); the staff API
     // and, later, the webhook belong to the web side.
-    const app = createApp({ logger, metrics, health, staffKeys: role === 'worker' ? [] : staffKeys });
+    const app = createApp({
+      logger,
+      metrics,
+      health,
+      staffKeys: role === 'worker' ? [] : staffKeys,
+      services: role === 'worker' ? null : services,
+    });
     const server = await listen(app, config.port);
     steps.push({ name: 'http server', run: () => closeServer(server) });
     const port = (server.address() as AddressInfo).port;
@@ -133,6 +163,7 @@ export async function startRuntime({ config, role, program, logger }: RuntimeOpt
       metrics,
       redis,
       mongo,
+      services,
       stop: stopAll,
     };
   } catch (err) {

@@ -1,0 +1,169 @@
+import type { LedgerEntry } from '../rules/ledger-entry';
+import { isDuplicateKeyError } from './duplicate-key';
+import type { LedgerEntryRecord, LedgerModel } from './models/ledger-entry-model';
+import type { MemberModel, MemberRecord } from './models/member-model';
+
+/** Member fields a decision may change together with the account. */
+export type MemberUpdate = Partial<
+  Pick<
+    MemberRecord,
+    | 'account'
+    | 'tier'
+    | 'firstTransactionAt'
+    | 'lastVisitAt'
+    | 'nextAccountEventAt'
+    | 'tierReviewAt'
+    | 'redemptionCounts'
+    | 'referredBy'
+    | 'vehicles'
+  >
+>;
+
+export type MemberDecision<R, F> =
+  | {
+      readonly ok: true;
+      readonly update: MemberUpdate;
+      readonly entries: readonly LedgerEntry[];
+      readonly result: R;
+    }
+  | { readonly ok: false; readonly failure: F };
+
+export type ApplyOutcome<R, F> =
+  | { readonly status: 'applied'; readonly result: R; readonly member: MemberRecord }
+  | { readonly status: 'already_applied'; readonly member: MemberRecord }
+  | { readonly status: 'rejected'; readonly failure: F; readonly member: MemberRecord }
+  | { readonly status: 'not_found' };
+
+export interface ApplyContext {
+  storeId?: string | null;
+  programVersion?: string | null;
+}
+
+const MAX_ATTEMPTS = 2_000;
+const RECENT_OPS_KEPT = 100;
+
+/**
+ * The one way points and tiers change: read the member, let a pure `decide` compute the change,
+ * write it with a single conditional update guarded by `rev` — together with the ledger entries
+ * (into `outbox`) and the operation key — then copy the entries into the ledger collection.
+ * A lost race re-reads and decides again; an operation key seen before is not applied twice.
+ */
+export class MemberStore {
+  constructor(
+    private readonly members: MemberModel,
+    private readonly ledger: LedgerModel,
+  ) {}
+
+  async apply<R, F>(
+    memberId: string,
+    opKey: string,
+    context: ApplyContext,
+    decide: (member: MemberRecord) => MemberDecision<R, F>,
+  ): Promise<ApplyOutcome<R, F>> {
+    for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+      const member = await this.members.findById(memberId).lean<MemberRecord>();
+      if (member?.status !== 'active') return { status: 'not_found' };
+      if (await this.wasApplied(member, opKey)) return { status: 'already_applied', member };
+      const decision = decide(member);
+      if (!decision.ok) return { status: 'rejected', failure: decision.failure, member };
+
+      const seq = member.rev + 1;
+      const records: LedgerEntryRecord[] = decision.entries.map((entry, idx) => ({
+        ...entry,
+        memberId,
+        opKey,
+        seq,
+        idx,
+        storeId: context.storeId ?? null,
+        programVersion: context.programVersion ?? null,
+      }));
+      const updated = await this.members
+        .findOneAndUpdate(
+          { _id: memberId, rev: member.rev, status: 'active' },
+          {
+            $set: decision.update,
+            $inc: { rev: 1 },
+            $push: {
+              recentOps: { $each: [opKey], $slice: -RECENT_OPS_KEPT },
+              outbox: { $each: records },
+            },
+          },
+          { new: true },
+        )
+        .lean<MemberRecord>();
+      if (!updated) {
+        await backoff(attempt);
+        continue;
+      }
+      await this.flushEntries(memberId, records);
+      return { status: 'applied', result: decision.result, member: updated };
+    }
+    throw new Error(`member ${memberId}: gave up after ${MAX_ATTEMPTS} conflicting updates (${opKey})`);
+  }
+
+  /**
+   * Copies ledger entries from a member's outbox into the ledger (duplicates are entries an
+   * earlier flush already copied) and then removes them from the outbox.
+   */
+  async flushEntries(memberId: string, records: readonly LedgerEntryRecord[]): Promise<void> {
+    if (records.length === 0) return;
+    try {
+      await this.ledger.insertMany(
+        records.map((r) => ({ _id: r.entryId, ...r })),
+        { ordered: false },
+      );
+    } catch (err) {
+      if (!isDuplicateKeyError(err)) throw err;
+    }
+    await this.members.updateOne(
+      { _id: memberId },
+      { $pull: { outbox: { entryId: { $in: records.map((r) => r.entryId) } } } },
+    );
+  }
+
+  /** Recovery after a crash between the member update and the ledger copy; returns entries moved. */
+  async flushAllOutboxes(): Promise<number> {
+    let moved = 0;
+    const cursor = this.members
+      .find({ 'outbox.0': { $exists: true } }, { _id: 1, outbox: 1 })
+      .lean<Pick<MemberRecord, '_id' | 'outbox'>[]>()
+      .cursor();
+    for await (const member of cursor) {
+      await this.flushEntries(member._id, member.outbox);
+      moved += member.outbox.length;
+    }
+    return moved;
+  }
+
+  /** A member's ledger in the order it was applied, including entries still in the outbox. */
+  async ledgerOf(
+    memberId: string,
+    options: { limit?: number; newestFirst?: boolean } = {},
+  ): Promise<LedgerEntryRecord[]> {
+    const direction = options.newestFirst ? -1 : 1;
+    const query = this.ledger.find({ memberId }).sort({ seq: direction, idx: direction });
+    if (options.limit) query.limit(options.limit);
+    const stored = (await query.lean()) as unknown as (LedgerEntryRecord & { _id?: string })[];
+    const member = await this.members.findById(memberId, { outbox: 1 }).lean<Pick<MemberRecord, 'outbox'>>();
+    const seen = new Set(stored.map((e) => e.entryId));
+    const outbox: (LedgerEntryRecord & { _id?: string })[] = (member?.outbox ?? []).filter(
+      (e) => !seen.has(e.entryId),
+    );
+    const all = [...stored, ...outbox].map(({ _id, ...rest }) => rest as LedgerEntryRecord);
+    all.sort((a, b) => direction * (a.seq - b.seq || a.idx - b.idx));
+    return options.limit ? all.slice(0, options.limit) : all;
+  }
+
+  private async wasApplied(member: MemberRecord, opKey: string): Promise<boolean> {
+    if (member.recentOps.includes(opKey)) return true;
+    if (member.outbox.some((entry) => entry.opKey === opKey)) return true;
+    return (await this.ledger.exists({ opKey })) !== null;
+  }
+}
+
+/** Short randomised pause between optimistic retries so racing writers spread out. */
+function backoff(attempt: number): Promise<void> {
+  if (attempt < 2) return Promise.resolve();
+  const ceiling = Math.min(2 + attempt, 25);
+  return new Promise((resolve) => setTimeout(resolve, Math.random() * ceiling));
+}
