@@ -88,7 +88,7 @@ export class MemberStore {
               outbox: { $each: records },
             },
           },
-          { new: true },
+          { returnDocument: 'after' },
         )
         .lean<MemberRecord>();
       if (!updated) {

@@ -1,6 +1,7 @@
 import type { Database } from '../data/database';
 import type { Clock } from '../lib/clock';
 import type { Logger } from '../lib/logger';
+import { NightlyService } from './nightly-service';
 import type { ProgramSource } from './program-source';
 import { TransactionService } from './transaction-service';
 
@@ -11,10 +12,12 @@ export interface Services {
   clock: Clock;
   logger: Logger;
   transactions: TransactionService;
+  nightly: NightlyService;
 }
 
 export function createServices(db: Database, program: ProgramSource, clock: Clock, logger: Logger): Services {
   const ctx = { db, program, clock, logger };
   const transactions = new TransactionService(ctx);
-  return { ...ctx, transactions };
+  const nightly = new NightlyService(ctx);
+  return { ...ctx, transactions, nightly };
 }
