@@ -4,7 +4,12 @@
  */
 import { spawnSync } from 'node:child_process';
 
-const benches = ['bench/startup.bench.ts', 'bench/embedded-mongo.bench.ts'];
+const benches = [
+  'bench/startup.bench.ts',
+  'bench/embedded-mongo.bench.ts',
+  'bench/rules-engine.bench.ts',
+  'bench/accrual-api.bench.ts',
+];
 const only = process.argv[2];
 let failed = 0;
 for (const file of benches.filter((f) => !only || f.includes(only))) {

@@ -37,6 +37,13 @@ export type ApplyOutcome<R, F> =
 export interface ApplyContext {
   storeId?: string | null;
   programVersion?: string | null;
+  /** The member as the caller just read it: used for the first attempt instead of reading again. */
+  snapshot?: MemberRecord;
+  /**
+   * The caller knows this operation key was never used before (it has just created the record
+   * the key is derived from, under a unique index), so the ledger need not be searched for it.
+   */
+  fresh?: boolean;
 }
 
 const MAX_ATTEMPTS = 2_000;
@@ -60,10 +67,17 @@ export class MemberStore {
     context: ApplyContext,
     decide: (member: MemberRecord) => MemberDecision<R, F>,
   ): Promise<ApplyOutcome<R, F>> {
+    // The hot path uses the driver's collection directly: the documents are built by typed code,
+    // so mongoose's casting of a whole embedded account on every update is pure overhead.
+    const members = this.members.collection;
+    let snapshot = context.snapshot;
     for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
-      const member = await this.members.findById(memberId).lean<MemberRecord>();
+      const member = snapshot ?? ((await members.findOne({ _id: memberId as never })) as MemberRecord | null);
+      snapshot = undefined;
       if (member?.status !== 'active') return { status: 'not_found' };
-      if (await this.wasApplied(member, opKey)) return { status: 'already_applied', member };
+      if (await this.wasApplied(member, opKey, attempt === 0 && context.fresh === true)) {
+        return { status: 'already_applied', member };
+      }
       const decision = decide(member);
       if (!decision.ok) return { status: 'rejected', failure: decision.failure, member };
 
@@ -77,20 +91,18 @@ export class MemberStore {
         storeId: context.storeId ?? null,
         programVersion: context.programVersion ?? null,
       }));
-      const updated = await this.members
-        .findOneAndUpdate(
-          { _id: memberId, rev: member.rev, status: 'active' },
-          {
-            $set: decision.update,
-            $inc: { rev: 1 },
-            $push: {
-              recentOps: { $each: [opKey], $slice: -RECENT_OPS_KEPT },
-              outbox: { $each: records },
-            },
-          },
-          { returnDocument: 'after' },
-        )
-        .lean<MemberRecord>();
+      const updated = (await members.findOneAndUpdate(
+        { _id: memberId as never, rev: member.rev, status: 'active' },
+        {
+          $set: { ...decision.update, updatedAt: new Date() },
+          $inc: { rev: 1 },
+          $push: {
+            recentOps: { $each: [opKey], $slice: -RECENT_OPS_KEPT },
+            outbox: { $each: records },
+          } as never,
+        },
+        { returnDocument: 'after' },
+      )) as MemberRecord | null;
       if (!updated) {
         await backoff(attempt);
         continue;
@@ -108,17 +120,16 @@ export class MemberStore {
   async flushEntries(memberId: string, records: readonly LedgerEntryRecord[]): Promise<void> {
     if (records.length === 0) return;
     try {
-      await this.ledger.insertMany(
-        records.map((r) => ({ _id: r.entryId, ...r })),
+      await this.ledger.collection.insertMany(
+        records.map((r) => ({ _id: r.entryId, ...r }) as never),
         { ordered: false },
       );
     } catch (err) {
       if (!isDuplicateKeyError(err)) throw err;
     }
-    await this.members.updateOne(
-      { _id: memberId },
-      { $pull: { outbox: { entryId: { $in: records.map((r) => r.entryId) } } } },
-    );
+    await this.members.collection.updateOne({ _id: memberId as never }, {
+      $pull: { outbox: { entryId: { $in: records.map((r) => r.entryId) } } },
+    } as never);
   }
 
   /** Recovery after a crash between the member update and the ledger copy; returns entries moved. */
@@ -154,10 +165,11 @@ export class MemberStore {
     return options.limit ? all.slice(0, options.limit) : all;
   }
 
-  private async wasApplied(member: MemberRecord, opKey: string): Promise<boolean> {
+  private async wasApplied(member: MemberRecord, opKey: string, fresh: boolean): Promise<boolean> {
     if (member.recentOps.includes(opKey)) return true;
     if (member.outbox.some((entry) => entry.opKey === opKey)) return true;
-    return (await this.ledger.exists({ opKey })) !== null;
+    if (fresh) return false;
+    return (await this.ledger.collection.findOne({ opKey }, { projection: { _id: 1 } })) !== null;
   }
 }
 

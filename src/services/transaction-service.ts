@@ -108,7 +108,7 @@ export class TransactionService {
       refundedAt: null,
     };
     try {
-      await db.transactions.create(record);
+      await db.transactions.insertMany([record], { lean: true });
     } catch (err) {
       if (!isDuplicateKeyError(err)) throw err;
       const existing = await db.transactions.findById(input.transactionId).lean<TransactionRecord>();
@@ -121,11 +121,11 @@ export class TransactionService {
       const finished = await this.finish(existing);
       return finished.ok ? { ...finished, duplicate: true } : finished;
     }
-    return this.finish(record);
+    return this.finish(record, member);
   }
 
   /** Applies a received transaction to the member (idempotent) and stores the result. */
-  private async finish(txn: TransactionRecord): Promise<TransactionOutcome> {
+  private async finish(txn: TransactionRecord, fresh?: MemberRecord): Promise<TransactionOutcome> {
     const { db, clock } = this.ctx;
     const program = this.ctx.program.current();
     const campaigns = await this.campaigns();
@@ -133,7 +133,12 @@ export class TransactionService {
     const outcome = await db.memberStore.apply(
       txn.memberId,
       `txn:${txn._id}`,
-      { storeId: txn.storeId, programVersion: program.version },
+      {
+        storeId: txn.storeId,
+        programVersion: program.version,
+        // Just inserted under the unique transaction id: nobody can have applied it before.
+        ...(fresh ? { snapshot: fresh, fresh: true } : {}),
+      },
       (member) => {
         const decision = decideTransaction(member, txnFacts(txn), campaigns, now, program);
         if (!decision.ok) return { ok: false as const, failure: decision };
