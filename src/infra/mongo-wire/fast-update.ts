@@ -5,11 +5,13 @@ import { MongoCommandError } from './mongo-error';
 
 type Modifier = Record<string, Record<string, unknown>>;
 
-const FAST_OPERATORS = new Set(['$set', '$unset', '$inc', '$currentDate']);
+const FAST_OPERATORS = new Set(['$set', '$unset', '$inc', '$currentDate', '$push', '$pull']);
 
 /**
- * Applies `$set`, `$unset`, numeric `$inc` and `$currentDate` on plain dotted paths (no array on
- * the way, no positional operator) directly to `doc`, which must be a private copy. Returns
+ * Applies `$set`, `$unset`, numeric `$inc`, `$currentDate`, `$push` (a value, or `$each` with an
+ * optional `$slice`) and `$pull` (scalar equality, or a sub-document condition of plain fields
+ * compared by equality or `$in` of scalars) on plain dotted paths (no array on the way, no
+ * positional operator) directly to `doc`, which must be a private copy. Returns
  * whether the document changed, or undefined (doc untouched) when the update needs mingo.
  * mingo's updater rebuilds its operator registry on every call, which made single-document
  * updates several times slower than the rest of a command.
@@ -31,7 +33,46 @@ export function tryFastUpdate(doc: Document, modifier: Modifier): boolean | unde
         const value = cloneDocument(arg);
         steps.push(() => assign(ensureParent(doc, parts), leaf, value));
       } else if (op === '$unset') steps.push(() => remove(walk.parent, leaf));
-      else if (op === '$currentDate') {
+      else if (op === '$push') {
+        const current = walk.parent?.[leaf];
+        if (current !== undefined && !Array.isArray(current)) {
+          throw new MongoCommandError(
+            2,
+            'BadValue',
+            `The field '${path}' must be an array but is of type ${bsonTypeName(current)}`,
+          );
+        }
+        const push = pushSpec(arg);
+        if (!push) return undefined;
+        steps.push(() => {
+          const next = [
+            ...((current as unknown[] | undefined) ?? []),
+            ...push.values.map((v) => cloneDocument(v)),
+          ];
+          const sliced =
+            push.slice === undefined
+              ? next
+              : push.slice < 0
+                ? next.slice(push.slice)
+                : next.slice(0, push.slice);
+          ensureParent(doc, parts)[leaf] = sliced;
+          return true;
+        });
+      } else if (op === '$pull') {
+        const current = walk.parent?.[leaf];
+        if (current !== undefined && !Array.isArray(current)) {
+          throw new MongoCommandError(2, 'BadValue', 'Cannot apply $pull to a non-array value');
+        }
+        const matches = pullMatcher(arg);
+        if (!matches) return undefined;
+        steps.push(() => {
+          if (!Array.isArray(current)) return false;
+          const kept = current.filter((item) => !matches(item));
+          if (kept.length === current.length) return false;
+          (walk.parent as Record<string, unknown>)[leaf] = kept;
+          return true;
+        });
+      } else if (op === '$currentDate') {
         const type = (arg as { $type?: string } | null)?.$type;
         if (arg !== true && type !== 'date') return undefined;
         steps.push(() => assign(ensureParent(doc, parts), leaf, new Date()));
@@ -49,6 +90,70 @@ export function tryFastUpdate(doc: Document, modifier: Modifier): boolean | unde
   let changed = false;
   for (const step of steps) if (step()) changed = true;
   return changed;
+}
+
+/** `$push` argument: a plain value, or `{ $each: [...], $slice?: int }` (anything else → mingo). */
+function pushSpec(arg: unknown): { values: unknown[]; slice: number | undefined } | undefined {
+  if (arg === null || typeof arg !== 'object' || Array.isArray(arg) || !('$each' in arg)) {
+    if (arg !== null && typeof arg === 'object' && Object.keys(arg).some((k) => k.startsWith('$')))
+      return undefined;
+    return { values: [arg], slice: undefined };
+  }
+  const { $each, $slice, ...rest } = arg as { $each: unknown; $slice?: unknown };
+  if (Object.keys(rest).length > 0 || !Array.isArray($each)) return undefined;
+  if ($slice !== undefined && !Number.isInteger($slice)) return undefined;
+  return { values: $each, slice: $slice as number | undefined };
+}
+
+function bsonTypeName(value: unknown): string {
+  if (value === null) return 'null';
+  if (typeof value === 'number') return Number.isInteger(value) ? 'int' : 'double';
+  if (typeof value === 'string') return 'string';
+  if (typeof value === 'boolean') return 'bool';
+  if (value instanceof Date) return 'date';
+  return 'object';
+}
+
+type Scalar = string | number | boolean;
+const isScalar = (v: unknown): v is Scalar =>
+  typeof v === 'string' || typeof v === 'boolean' || (typeof v === 'number' && Number.isFinite(v));
+
+/**
+ * `$pull` condition as a predicate, for the simple shapes the application uses: a scalar (remove
+ * equal elements) or `{ field: scalar | { $in: scalar[] } }` over sub-documents. Other shapes → mingo.
+ */
+function pullMatcher(arg: unknown): ((item: unknown) => boolean) | undefined {
+  if (isScalar(arg)) return (item) => item === arg;
+  if (arg === null || typeof arg !== 'object' || Array.isArray(arg)) return undefined;
+  const tests: Array<(item: Record<string, unknown>) => boolean> = [];
+  for (const [field, condition] of Object.entries(arg)) {
+    if (field.startsWith('$') || field.includes('.')) return undefined;
+    if (isScalar(condition)) {
+      // MongoDB equality also matches an array field that contains the value.
+      tests.push((item) => {
+        const value = item[field];
+        return value === condition || (Array.isArray(value) && value.includes(condition));
+      });
+      continue;
+    }
+    if (condition === null || typeof condition !== 'object' || Array.isArray(condition)) return undefined;
+    const keys = Object.keys(condition);
+    const list = (condition as { $in?: unknown }).$in;
+    if (keys.length !== 1 || keys[0] !== '$in' || !Array.isArray(list) || !list.every(isScalar))
+      return undefined;
+    const set = new Set<unknown>(list);
+    tests.push((item) => {
+      const value = item[field];
+      if (Array.isArray(value)) return value.some((element) => isScalar(element) && set.has(element));
+      return isScalar(value) && set.has(value);
+    });
+  }
+  if (tests.length === 0) return undefined;
+  return (item) =>
+    item !== null &&
+    typeof item === 'object' &&
+    !Array.isArray(item) &&
+    tests.every((test) => test(item as Record<string, unknown>));
 }
 
 /**
