@@ -7,6 +7,7 @@ import { spawnSync } from 'node:child_process';
 const benches = [
   'bench/startup.bench.ts',
   'bench/embedded-mongo.bench.ts',
+  'bench/redemption-contention.bench.ts',
   'bench/rules-engine.bench.ts',
   'bench/accrual-api.bench.ts',
 ];

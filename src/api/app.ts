@@ -14,6 +14,8 @@ export interface AppDeps {
   staffKeys: readonly StaffApiKey[];
   /** Null in the worker role, which serves only health and metrics. */
   services: Services | null;
+  /** `GET/POST /wechat` (built by the runtime when the WeChat channel is on, web side only). */
+  wechatWebhook?: express.Router | null;
 }
 
 /** The express application: health, metrics and the staff API. Routers mount here only. */
@@ -43,6 +45,7 @@ export function createApp(deps: AppDeps): Express {
   });
 
   app.use('/api/v1', v1Router(deps.services, deps.staffKeys));
+  if (deps.wechatWebhook) app.use('/wechat', deps.wechatWebhook);
 
   app.use((_req, res) => {
     res.status(404).json({ error: { code: 'not_found', message: '没有这个地址' } });

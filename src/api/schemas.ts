@@ -21,8 +21,7 @@ export const storeId = z
   .regex(/^[a-z0-9][a-z0-9-]*$/, 'storeId 格式不正确');
 
 /** An ISO-8601 instant with an explicit offset or Z (a bare local time would be ambiguous). */
-export const isoInstant = z
-  .string()
+export const isoInstant = z.iso
   .datetime({ offset: true, message: '时间应为带时区的 ISO-8601，例如 2026-11-18T10:30:00+08:00' })
   .transform((value) => new Date(value));
 

@@ -1,10 +1,15 @@
 import express, { Router } from 'express';
 import type { StaffApiKey } from '../config/staff-api-keys';
 import type { Services } from '../services/services';
+import { enrolmentRouter } from './enrolment.router';
 import { membersRouter } from './members.router';
+import { missingPointsRouter } from './missing-points.router';
+import { programRouter } from './program.router';
+import { rewardsRouter } from './rewards.router';
 import { staffAuth } from './staff-auth';
 import { transactionsRouter } from './transactions.router';
 import { rejectOperatorInjection } from './validate';
+import { vouchersRouter } from './vouchers.router';
 
 /** `/api/v1`: JSON, staff key, operator-injection guard, then one router per resource. */
 export function v1Router(services: Services | null, staffKeys: readonly StaffApiKey[]): Router {
@@ -19,6 +24,11 @@ export function v1Router(services: Services | null, staffKeys: readonly StaffApi
   if (services) {
     api.use(transactionsRouter(services));
     api.use(membersRouter(services));
+    api.use(enrolmentRouter(services));
+    api.use(missingPointsRouter(services));
+    api.use(programRouter(services));
+    api.use(rewardsRouter(services));
+    api.use(vouchersRouter(services));
   }
   return api;
 }

@@ -1,8 +1,13 @@
 import type { Connection } from 'mongoose';
 import { MemberStore } from './member-store';
+import { type MembershipModels, membershipModels } from './membership-models';
 import { type LedgerModel, ledgerModel } from './models/ledger-entry-model';
 import { type MemberModel, memberModel } from './models/member-model';
+import { type RedemptionModel, redemptionModel } from './models/redemption-model';
+import { type RewardModel, rewardModel } from './models/reward-model';
 import { type TransactionModel, transactionModel } from './models/transaction-model';
+import { type VoucherModel, voucherModel } from './models/voucher-model';
+import { RewardStore } from './reward-store';
 
 /**
  * Every model of the application on one connection, and the stores built on them. Services get
@@ -14,6 +19,12 @@ export interface Database {
   ledger: LedgerModel;
   transactions: TransactionModel;
   memberStore: MemberStore;
+  rewards: RewardModel;
+  redemptions: RedemptionModel;
+  vouchers: VoucherModel;
+  rewardStore: RewardStore;
+  /** Sign-up journal, referrals, identity hashes, settings, points-missing reports, program versions. */
+  membership: MembershipModels;
   /** Creates collections and indexes (idempotent); call once at start-up. */
   init(): Promise<void>;
 }
@@ -22,13 +33,30 @@ export function createDatabase(connection: Connection): Database {
   const members = memberModel(connection);
   const ledger = ledgerModel(connection);
   const transactions = transactionModel(connection);
-  const all = [members, ledger, transactions];
+  const rewards = rewardModel(connection);
+  const redemptions = redemptionModel(connection);
+  const vouchers = voucherModel(connection);
+  const all: { createCollection(): Promise<unknown>; createIndexes(): Promise<unknown> }[] = [
+    members,
+    ledger,
+    transactions,
+    rewards,
+    redemptions,
+    vouchers,
+  ];
+  const membership = membershipModels(connection);
+  all.push(...Object.values(membership));
   return {
     connection,
     members,
     ledger,
     transactions,
     memberStore: new MemberStore(members, ledger),
+    rewards,
+    redemptions,
+    vouchers,
+    rewardStore: new RewardStore(rewards),
+    membership,
     async init() {
       for (const model of all) {
         await model.createCollection().catch(() => undefined);

@@ -5,6 +5,7 @@ export interface Metrics {
   httpRequests: Histogram<'method' | 'route' | 'status'>;
   dependencyUp: Gauge<'dependency'>;
   errors: Counter<'kind'>;
+  jobs: Counter<'queue' | 'job' | 'outcome'>;
 }
 
 /**
@@ -33,6 +34,12 @@ export function createMetrics(): Metrics {
       name: 'unexpected_errors_total',
       help: 'Unexpected errors by kind (http, uncaught)',
       labelNames: ['kind'] as const,
+      registers: [registry],
+    }),
+    jobs: new Counter({
+      name: 'jobs_total',
+      help: 'BullMQ jobs by queue, job name and outcome (completed, failed)',
+      labelNames: ['queue', 'job', 'outcome'] as const,
       registers: [registry],
     }),
   };

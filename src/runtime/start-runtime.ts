@@ -4,6 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import type { Redis } from 'ioredis';
 import { createApp } from '../api/app';
+import { wechatWebhookRouter } from '../channels/wechat-oa/webhook.router';
 import type { AppConfig } from '../config/env';
 import type { Program } from '../config/program-schema';
 import type { ProcessRole } from '../config/role';
@@ -12,15 +13,17 @@ import { createDatabase } from '../data/database';
 import { connectMongo, type MongoConnection } from '../data/mongo-connection';
 import { type EmbeddedRedis, startEmbeddedRedis } from '../infra/embedded-redis';
 import { type EmbeddedMongo, startEmbeddedMongo } from '../infra/mongo-wire/embedded-mongo';
-import { createRedis, whenReady } from '../infra/redis-connections';
+import { createRedis, throttledErrorLog, whenReady } from '../infra/redis-connections';
 import { type Clock, systemClock } from '../lib/clock';
+import { createWechatInboundProducer } from '../queues/wechat-inbound-queue';
 import type { Logger } from '../lib/logger';
 import { createMetrics, type Metrics } from '../lib/metrics';
-import { fixedProgram } from '../services/program-source';
+import { PublishedProgramSource } from '../services/published-program-source';
 import { createServices, type Services } from '../services/services';
 import { checkHealth, probe } from './health-check';
 import { runShutdown, type ShutdownResult, type ShutdownStep } from './shutdown';
 import { loadOrCreateAdminKey } from './staff-admin-key';
+import { createQueues, type QueueSet, startWorkers } from './start-workers';
 
 export interface RuntimeOptions {
   config: AppConfig;
@@ -43,6 +46,7 @@ export interface Runtime {
   redis: Redis;
   mongo: MongoConnection;
   services: Services;
+  queues: QueueSet['queues'];
   stop(): Promise<ShutdownResult>;
 }
 
@@ -101,18 +105,22 @@ export async function startRuntime({
     steps.push({ name: 'mongo connection', run: () => mongo.close() });
     const db = createDatabase(mongo.connection);
     await db.init();
-    const services = createServices(db, fixedProgram(program), clock ?? systemClock, logger);
+    // The latest published program version, else the env/file program (re-read every 10 s).
+    const programSource = new PublishedProgramSource(db, program, logger);
+    await programSource.start();
+    steps.push({ name: 'program refresh', run: async () => programSource.stop() });
+    const services = createServices(db, programSource, clock ?? systemClock, logger);
+    // The program's default catalogue, for rewards that do not exist yet (staff edits stay).
+    await services.rewards.seedCatalogue();
     // Finish what a crash interrupted: ledger entries still in member outboxes, transactions
     // received but not applied. Both are idempotent, so every process may run them.
-    const recovered = {
-      ledgerEntries: await db.memberStore.flushAllOutboxes(),
-      transactions: await services.transactions.recoverStuck(),
-    };
-    if (recovered.ledgerEntries || recovered.transactions)
-      logger.warn(recovered, 'recovered interrupted work');
+    await services.recovery.sweep();
 
     const redis = createRedis(redisUrl, 'command', `${role}-command`);
-    redis.on('error', (err) => logger.warn({ err: err.message }, 'redis connection error'));
+    redis.on(
+      'error',
+      throttledErrorLog((err) => logger.warn({ err: err.message }, 'redis connection error')),
+    );
     steps.push({ name: 'redis connection', run: () => redis.quit().catch(() => redis.disconnect()) });
     await whenReady(redis);
 
@@ -125,6 +133,28 @@ export async function startRuntime({
     }
 
     const metrics = createMetrics();
+    // The WeChat webhook belongs to the web side of the WeChat channel; it hands every inbound
+    // message to the `wechat-inbound` queue through a fail-fast producer.
+    let wechatWebhook: ReturnType<typeof wechatWebhookRouter> | null = null;
+    if (role !== 'worker' && config.channel === 'wechat') {
+      const producer = await createWechatInboundProducer(redisUrl, logger);
+      steps.push({ name: 'wechat-inbound producer', run: () => producer.close() });
+      const webhookClock = clock ?? systemClock;
+      wechatWebhook = wechatWebhookRouter({
+        wechat: config.wechat,
+        redis,
+        queue: producer.queue,
+        logger,
+        clock: webhookClock,
+      });
+    }
+    // Producers in every role; workers (and the schedulers they upsert) in `all` and `worker`.
+    const queues = await createQueues(redisUrl, logger);
+    steps.push({ name: 'queues', run: () => queues.close() });
+    if (role !== 'web') {
+      const workers = await startWorkers(redisUrl, queues, services, program, logger, metrics);
+      steps.push({ name: 'workers', run: () => workers.close() });
+    }
     const health = () =>
       checkHealth([
         probe('mongo', () => mongo.ping(800)),
@@ -138,6 +168,7 @@ export async function startRuntime({
       health,
       staffKeys: role === 'worker' ? [] : staffKeys,
       services: role === 'worker' ? null : services,
+      wechatWebhook,
     });
     const server = await listen(app, config.port);
     steps.push({ name: 'http server', run: () => closeServer(server) });
@@ -164,6 +195,7 @@ export async function startRuntime({
       redis,
       mongo,
       services,
+      queues: queues.queues,
       stop: stopAll,
     };
   } catch (err) {

@@ -1,9 +1,20 @@
 import type { Database } from '../data/database';
 import type { Clock } from '../lib/clock';
 import type { Logger } from '../lib/logger';
+import { EnrolmentService } from './enrolment-service';
+import { ErasureService } from './erasure-service';
+import { IdentityHasher } from './identity-hasher';
+import { MemberImportService } from './member-import-service';
+import { MissingPointsService } from './missing-points-service';
 import { NightlyService } from './nightly-service';
+import { ProgramVersionService } from './program-version-service';
+import { RecoveryService } from './recovery-service';
+import { ReferralService } from './referral-service';
 import type { ProgramSource } from './program-source';
+import { RedemptionService } from './redemption-service';
+import { RewardService } from './reward-service';
 import { TransactionService } from './transaction-service';
+import { VoucherService } from './voucher-service';
 
 /** The application services, built once per process by the composition root. */
 export interface Services {
@@ -12,12 +23,47 @@ export interface Services {
   clock: Clock;
   logger: Logger;
   transactions: TransactionService;
+  rewards: RewardService;
+  vouchers: VoucherService;
+  redemptions: RedemptionService;
   nightly: NightlyService;
+  enrolment: EnrolmentService;
+  referrals: ReferralService;
+  erasure: ErasureService;
+  missingPoints: MissingPointsService;
+  memberImport: MemberImportService;
+  programVersions: ProgramVersionService;
+  recovery: RecoveryService;
 }
 
 export function createServices(db: Database, program: ProgramSource, clock: Clock, logger: Logger): Services {
   const ctx = { db, program, clock, logger };
   const transactions = new TransactionService(ctx);
+  const rewards = new RewardService(ctx);
+  const vouchers = new VoucherService(ctx);
+  const redemptions = new RedemptionService(ctx, vouchers);
   const nightly = new NightlyService(ctx);
-  return { ...ctx, transactions, nightly };
+  const identityHasher = new IdentityHasher(ctx);
+  const referrals = new ReferralService(ctx, identityHasher);
+  transactions.onApplied(referrals.onTransactionApplied);
+  const enrolment = new EnrolmentService(ctx, identityHasher, referrals, vouchers);
+  const erasure = new ErasureService(ctx, vouchers);
+  const missingPoints = new MissingPointsService(ctx);
+  const memberImport = new MemberImportService(ctx, enrolment);
+  // A source that re-reads published versions switches at once after a publish in this process.
+  const refreshProgram = (program as { refresh?: () => Promise<void> }).refresh?.bind(program);
+  const programVersions = new ProgramVersionService(ctx, refreshProgram);
+  const membership = { enrolment, referrals, erasure, missingPoints, memberImport, programVersions };
+  const recovery = new RecoveryService(
+    [
+      { name: 'ledgerEntries', run: () => db.memberStore.flushAllOutboxes() },
+      { name: 'transactions', run: () => transactions.recoverStuck() },
+      { name: 'redemptions', run: () => redemptions.recoverStuck() },
+      { name: 'enrolments', run: () => enrolment.recoverStuck() },
+      { name: 'referrals', run: () => referrals.recoverStuck() },
+      { name: 'missingPointsReports', run: () => missingPoints.recoverStuck() },
+    ],
+    logger,
+  );
+  return { ...ctx, transactions, rewards, vouchers, redemptions, nightly, ...membership, recovery };
 }

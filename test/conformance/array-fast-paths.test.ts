@@ -38,7 +38,9 @@ describe('$push / $pull shapes of the member store', () => {
   it('$push to a non-array fails like MongoDB', async () => {
     const c: Collection = t.client.db(t.dbName).collection('arrays');
     await c.insertOne({ _id: 'scalar' as never, ops: 5 });
-    await expect(c.updateOne({ _id: 'scalar' as never }, { $push: { ops: 1 } })).rejects.toMatchObject({
+    await expect(
+      c.updateOne({ _id: 'scalar' as never }, { $push: { ops: 1 } } as never),
+    ).rejects.toMatchObject({
       code: 2,
     });
   });

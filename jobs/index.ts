@@ -1,0 +1,13 @@
+import { type QueueName, queueNames } from '../src/queues/queue-names';
+import { maintenanceJobNames } from '../src/queues/job-schemas';
+import type { JobProcessor } from './job-processor';
+import { nightlyRunJobProcessor } from './nightly-run.job';
+import { recoverySweepJobProcessor } from './recovery-sweep.job';
+
+/** Queue → job name → processor. Workers dispatch on the job's name; an unknown name is permanent. */
+export const processors: Record<QueueName, Record<string, JobProcessor>> = {
+  [queueNames.maintenance]: {
+    [maintenanceJobNames.nightlyRun]: nightlyRunJobProcessor,
+    [maintenanceJobNames.recoverySweep]: recoverySweepJobProcessor,
+  },
+};

@@ -1,0 +1,57 @@
+import { Router } from 'express';
+import { AppError } from '../lib/app-error';
+import type { ProgramInForce } from '../services/program-version-service';
+import type { Services } from '../services/services';
+import { requireRole } from './staff-auth';
+import { handle } from './validate';
+
+/**
+ * The membership program: read the one in force (any staff role); publish a new version (admin):
+ * a full or partial program in the program-file format, merged over the current one and validated
+ * as a whole. It applies to events from then on.
+ */
+export function programRouter(services: Services): Router {
+  const router = Router();
+
+  router.get(
+    '/program',
+    requireRole('store', 'marketing'),
+    handle(async (_req, res) => {
+      res.json(view(await services.programVersions.inForce()));
+    }),
+  );
+
+  router.post(
+    '/program',
+    requireRole('admin'),
+    handle(async (req, res) => {
+      const body: unknown = req.body ?? {};
+      if (typeof body !== 'object' || body === null || Array.isArray(body)) {
+        throw new AppError('invalid_program', '请以 JSON 对象提交方案（可只含要修改的部分）', 400);
+      }
+      const outcome = await services.programVersions.publish(
+        body as Record<string, unknown>,
+        res.locals.staff!.role,
+      );
+      if (!outcome.ok) {
+        if (outcome.reason === 'version_taken') {
+          throw new AppError('version_taken', `方案版本 ${outcome.version} 已存在`, 409);
+        }
+        throw new AppError('invalid_program', '方案配置有误，未发布', 400, { problems: outcome.problems });
+      }
+      res
+        .status(201)
+        .json(view({ version: outcome.version, publishedAt: outcome.publishedAt, program: outcome.program }));
+    }),
+  );
+
+  return router;
+}
+
+function view(inForce: ProgramInForce) {
+  return {
+    version: inForce.version,
+    publishedAt: inForce.publishedAt ? new Date(inForce.publishedAt).toISOString() : null,
+    program: inForce.program,
+  };
+}

@@ -1,0 +1,103 @@
+import type { MemberRecord } from '../data/models/member-model';
+import type { ServiceContext } from './service-context';
+import type { VoucherService } from './voucher-service';
+
+export interface ErasureResult {
+  memberId: string;
+  status: 'erased';
+  erasedAt: string;
+}
+
+export type ErasureOutcome =
+  | { ok: true; duplicate: boolean; result: ErasureResult }
+  | { ok: false; reason: 'not_found' };
+
+/**
+ * 注销 (RULES.md §9, PIPL): the member's personal data is erased, irreversibly, and the rest is
+ * kept anonymous so the program's totals stay consistent.
+ *
+ * - Erased: name, mobile, openid (the WeChat mapping), birthday, vehicles (plates and models:
+ *   a model alone identifies no one, but a car's record is the member's, so it goes too), tags,
+ *   marketing consent. The notes and invoice photos of their points-missing reports.
+ * - Kept: the member id, referral code (inert: look-ups use active members only), tier and the
+ *   points account, the ledger (its entries carry only the member id) and transactions, and the
+ *   consent records (policy version, time, channel — nothing personal), to which a withdrawal is
+ *   added. The points are not forfeited by an entry: the account is frozen as it stands (nothing
+ *   can change an erased member's account), so the ledger still replays to it exactly.
+ * - Unused vouchers are cancelled without giving points or stock back: the account is closed and
+ *   no one can present the voucher as that member any more.
+ * - The mobile and openid stay known only as salted hashes (`identity_hashes`, written at sign-up),
+ *   so the person may join again as a new member but is not "new" for referral rewards.
+ *
+ * Idempotent: the side clean-ups run first and are repeatable, the erasure itself is one
+ * conditional update (active → erased); a second call answers the same.
+ */
+export class ErasureService {
+  constructor(
+    private readonly ctx: ServiceContext,
+    private readonly vouchers: VoucherService,
+  ) {}
+
+  async erase(memberId: string, options: { channel: 'chat' | 'staff' }): Promise<ErasureOutcome> {
+    const { db } = this.ctx;
+    const member = await db.members.findById(memberId, { status: 1, erasedAt: 1 }).lean<MemberRecord>();
+    if (!member) return { ok: false, reason: 'not_found' };
+    if (member.status === 'erased') return { ok: true, duplicate: true, result: resultOf(member) };
+
+    const now = this.ctx.clock();
+    for (const voucher of await this.vouchers.listForMember(memberId, 'issued')) {
+      await this.vouchers.markCancelled(voucher.code);
+    }
+    await db.membership.missingPointsReports.updateMany(
+      { memberId },
+      { $set: { note: null, invoice: null } },
+    );
+    const erased = await db.members
+      .findOneAndUpdate(
+        { _id: memberId, status: 'active' },
+        {
+          $set: {
+            status: 'erased',
+            name: null,
+            mobile: null,
+            openid: null,
+            birthday: null,
+            vehicles: [],
+            tags: [],
+            marketingConsent: false,
+            marketingOptOut: true,
+            erasedAt: now,
+          },
+          $push: {
+            consents: {
+              kind: 'privacy',
+              granted: false,
+              version: this.ctx.program.current().signup.privacyPolicyVersion,
+              at: now,
+              channel: options.channel,
+            },
+          },
+          // Any account decision read before this point must not be written after it.
+          $inc: { rev: 1 },
+        },
+        { returnDocument: 'after' },
+      )
+      .lean<MemberRecord>();
+    if (erased) {
+      this.ctx.logger.info({ memberId }, 'member erased');
+      return { ok: true, duplicate: false, result: resultOf(erased) };
+    }
+    // Erased by a concurrent call in between.
+    const after = await db.members.findById(memberId, { status: 1, erasedAt: 1 }).lean<MemberRecord>();
+    if (after?.status === 'erased') return { ok: true, duplicate: true, result: resultOf(after) };
+    return { ok: false, reason: 'not_found' };
+  }
+}
+
+function resultOf(member: Pick<MemberRecord, '_id' | 'erasedAt'>): ErasureResult {
+  return {
+    memberId: member._id,
+    status: 'erased',
+    erasedAt: new Date(member.erasedAt ?? 0).toISOString(),
+  };
+}

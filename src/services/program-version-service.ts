@@ -1,0 +1,87 @@
+import { ConfigError } from '../config/config-error';
+import { deepMerge } from '../config/deep-merge';
+import { parseProgram } from '../config/parse-program';
+import type { Program } from '../config/program-schema';
+import { programToInput } from '../config/program-to-input';
+import { isDuplicateKeyError } from '../data/duplicate-key';
+import type { ProgramVersionRecord } from '../data/models/program-version-model';
+import { formatIsoDate } from '../rules/local-date';
+import { localDateOf } from '../rules/zoned-time';
+import type { ServiceContext } from './service-context';
+
+export type PublishOutcome =
+  | { ok: true; version: string; publishedAt: Date; program: Program }
+  | { ok: false; reason: 'invalid_program'; problems: string[] }
+  | { ok: false; reason: 'version_taken'; version: string };
+
+export interface ProgramInForce {
+  version: string;
+  publishedAt: Date | null;
+  program: Program;
+}
+
+/**
+ * Program versions (RULES.md: every number is configuration, versioned): read the program in
+ * force; publish a new one — a full or partial program deep-merged over the current one (objects
+ * merge, lists replace), validated as a whole, stored under a new version id. It applies to events
+ * from then on; decisions already made keep the version they recorded.
+ */
+export class ProgramVersionService {
+  constructor(
+    private readonly ctx: ServiceContext,
+    private readonly afterPublish: () => Promise<void> = async () => {},
+  ) {}
+
+  async inForce(): Promise<ProgramInForce> {
+    const program = this.ctx.program.current();
+    const record = await this.ctx.db.membership.programVersions
+      .findById(program.version, { publishedAt: 1 })
+      .lean<Pick<ProgramVersionRecord, 'publishedAt'>>();
+    return { version: program.version, publishedAt: record?.publishedAt ?? null, program };
+  }
+
+  async publish(change: Record<string, unknown>, publishedBy: string | null): Promise<PublishOutcome> {
+    const current = this.ctx.program.current();
+    const versions = this.ctx.db.membership.programVersions;
+    const latest = await versions
+      .findOne({}, { publishedAt: 1 })
+      .sort({ publishedAt: -1 })
+      .lean<Pick<ProgramVersionRecord, 'publishedAt'>>();
+    // Strictly after the latest, so "the newest version" never depends on a tie between two.
+    const now = new Date(Math.max(this.ctx.clock().getTime(), (latest?.publishedAt.getTime() ?? 0) + 1));
+    const merged = deepMerge(programToInput(current), change) as Record<string, unknown>;
+    const requested = typeof change.version === 'string' ? change.version.trim() : null;
+    for (let attempt = 0; attempt < 20; attempt++) {
+      const version =
+        requested ??
+        `${formatIsoDate(localDateOf(now, current.timezone))}.${(await versions.countDocuments()) + 1 + attempt}`;
+      if (requested && (requested === current.version || (await versions.exists({ _id: requested })))) {
+        return { ok: false, reason: 'version_taken', version: requested };
+      }
+      let program: Program;
+      try {
+        program = parseProgram({ ...merged, version }, 'program');
+      } catch (err) {
+        if (err instanceof ConfigError)
+          return { ok: false, reason: 'invalid_program', problems: [...err.problems] };
+        throw err;
+      }
+      try {
+        await versions.create({
+          _id: version,
+          input: { ...merged, version },
+          publishedAt: now,
+          basedOn: current.version,
+          publishedBy,
+        });
+      } catch (err) {
+        if (!isDuplicateKeyError(err)) throw err;
+        if (requested) return { ok: false, reason: 'version_taken', version: requested };
+        continue;
+      }
+      await this.afterPublish();
+      return { ok: true, version, publishedAt: now, program };
+    }
+    throw new Error('could not find a free program version id');
+  }
+}
