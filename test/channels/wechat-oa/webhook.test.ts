@@ -141,10 +141,12 @@ describe('POST /wechat messages and events', () => {
     await post(eventXml(uniqueOpenid(), 'CLICK', { EventKey: 'MENU_POINTS' }, 1767225900));
     const clicks = await jobs();
     expect(clicks).toHaveLength(3);
-    expect(clicks.filter((j) => j.message.userId === openid).map((j) => j.message.id).sort()).toEqual([
-      `evt:${openid}:1767225900:CLICK`,
-      `evt:${openid}:1767225901:CLICK`,
-    ]);
+    expect(
+      clicks
+        .filter((j) => j.message.userId === openid)
+        .map((j) => j.message.id)
+        .sort(),
+    ).toEqual([`evt:${openid}:1767225900:CLICK`, `evt:${openid}:1767225901:CLICK`]);
     expect(clicks[0]?.message.content).toEqual({ type: 'menu_click', key: 'MENU_POINTS' });
   });
 
@@ -182,7 +184,9 @@ describe('POST /wechat messages and events', () => {
 
   it('reads TEMPLATESENDJOBFINISH’s MsgID (capital D) exactly and maps the status (fact 10)', async () => {
     const openid = uniqueOpenid();
-    await post(eventXml(openid, 'TEMPLATESENDJOBFINISH', { MsgID: 9007199254740993n, Status: 'failed:user block' }));
+    await post(
+      eventXml(openid, 'TEMPLATESENDJOBFINISH', { MsgID: 9007199254740993n, Status: 'failed:user block' }),
+    );
     const [job] = await jobs();
     expect(job?.message.content).toEqual({
       type: 'delivery_report',
@@ -201,7 +205,11 @@ describe('POST /wechat messages and events', () => {
   it('never lets coordinates or an address reach the queue (LOCATION event and location message)', async () => {
     const openid = uniqueOpenid();
     await post(
-      eventXml(openid, 'LOCATION', { Latitude: '31.230416', Longitude: '121.473701', Precision: '65.000000' }),
+      eventXml(openid, 'LOCATION', {
+        Latitude: '31.230416',
+        Longitude: '121.473701',
+        Precision: '65.000000',
+      }),
     );
     const msgId = bigMsgId();
     await post(
@@ -218,7 +226,9 @@ describe('POST /wechat messages and events', () => {
       }),
     );
     const queued = await jobs();
-    expect(queued.map((j) => j.message.content).sort((a, b) => JSON.stringify(a).localeCompare(JSON.stringify(b)))).toEqual([
+    expect(
+      queued.map((j) => j.message.content).sort((a, b) => JSON.stringify(a).localeCompare(JSON.stringify(b))),
+    ).toEqual([
       { type: 'location_received', origin: 'reported' },
       { type: 'location_received', origin: 'shared' },
     ]);
@@ -231,12 +241,29 @@ describe('POST /wechat messages and events', () => {
   it('normalises image, voice, VIEW and link; answers unknown types with `success` and queues nothing', async () => {
     const openid = uniqueOpenid();
     const common = { ToUserName: ACCOUNT, FromUserName: openid, CreateTime: 1767226100 };
-    await post(wechatXml({ ...common, MsgType: 'image', PicUrl: 'http://mmbiz.example/p.jpg', MediaId: 'm1', MsgId: bigMsgId() }));
     await post(
-      wechatXml({ ...common, MsgType: 'voice', MediaId: 'm2', Format: 'amr', Recognition: '查积分', MsgId: bigMsgId() }),
+      wechatXml({
+        ...common,
+        MsgType: 'image',
+        PicUrl: 'http://mmbiz.example/p.jpg',
+        MediaId: 'm1',
+        MsgId: bigMsgId(),
+      }),
+    );
+    await post(
+      wechatXml({
+        ...common,
+        MsgType: 'voice',
+        MediaId: 'm2',
+        Format: 'amr',
+        Recognition: '查积分',
+        MsgId: bigMsgId(),
+      }),
     );
     await post(eventXml(openid, 'VIEW', { EventKey: 'https://example.com/h5', MenuId: '123' }));
-    const video = await post(wechatXml({ ...common, MsgType: 'video', MediaId: 'm3', ThumbMediaId: 't', MsgId: bigMsgId() }));
+    const video = await post(
+      wechatXml({ ...common, MsgType: 'video', MediaId: 'm3', ThumbMediaId: 't', MsgId: bigMsgId() }),
+    );
     const unknownEvent = await post(eventXml(openid, 'scancode_push', { EventKey: 'k' }));
     expect([video.body, unknownEvent.body]).toEqual(['success', 'success']);
     expect((await jobs()).map((j) => j.message.content.type).sort()).toEqual(['image', 'menu_view', 'voice']);
@@ -282,7 +309,9 @@ describe('hand-off timing and durability', () => {
     }
     times.sort((a, b) => a - b);
     const median = times[Math.floor(times.length / 2)]!;
-    console.info(`webhook round trip over ${times.length} requests: median ${median.toFixed(1)} ms, max ${times.at(-1)!.toFixed(1)} ms`);
+    console.info(
+      `webhook round trip over ${times.length} requests: median ${median.toFixed(1)} ms, max ${times.at(-1)!.toFixed(1)} ms`,
+    );
     expect(times.at(-1)!).toBeLessThan(1_000);
     expect(await jobs()).toHaveLength(60);
   });
