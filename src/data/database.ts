@@ -1,5 +1,6 @@
 import type { Connection } from 'mongoose';
 import { MemberStore } from './member-store';
+import { TransactionStore } from './transaction-store';
 import { type MembershipModels, membershipModels } from './membership-models';
 import { type LedgerModel, ledgerModel } from './models/ledger-entry-model';
 import { type MemberModel, memberModel } from './models/member-model';
@@ -19,6 +20,7 @@ export interface Database {
   ledger: LedgerModel;
   transactions: TransactionModel;
   memberStore: MemberStore;
+  transactionStore: TransactionStore;
   rewards: RewardModel;
   redemptions: RedemptionModel;
   vouchers: VoucherModel;
@@ -29,7 +31,7 @@ export interface Database {
   init(): Promise<void>;
 }
 
-export function createDatabase(connection: Connection): Database {
+export function createDatabase(connection: Connection, onError: (err: unknown) => void = () => {}): Database {
   const members = memberModel(connection);
   const ledger = ledgerModel(connection);
   const transactions = transactionModel(connection);
@@ -51,7 +53,8 @@ export function createDatabase(connection: Connection): Database {
     members,
     ledger,
     transactions,
-    memberStore: new MemberStore(members, ledger),
+    memberStore: new MemberStore(members, ledger, onError),
+    transactionStore: new TransactionStore(transactions),
     rewards,
     redemptions,
     vouchers,

@@ -56,9 +56,14 @@ const RECENT_OPS_KEPT = 100;
  * A lost race re-reads and decides again; an operation key seen before is not applied twice.
  */
 export class MemberStore {
+  /** Entries committed in member outboxes, waiting to be copied into the ledger collection. */
+  private copyQueue: { memberId: string; records: readonly LedgerEntryRecord[] }[] = [];
+  private copying: Promise<void> | null = null;
+
   constructor(
     private readonly members: MemberModel,
     private readonly ledger: LedgerModel,
+    private readonly onCopyError: (err: unknown) => void = () => {},
   ) {}
 
   async apply<R, F>(
@@ -107,17 +112,21 @@ export class MemberStore {
         await backoff(attempt);
         continue;
       }
-      await this.flushEntries(memberId, records);
+      this.enqueueCopy(memberId, records);
       return { status: 'applied', result: decision.result, member: updated };
     }
     throw new Error(`member ${memberId}: gave up after ${MAX_ATTEMPTS} conflicting updates (${opKey})`);
   }
 
   /**
-   * Copies ledger entries from a member's outbox into the ledger (duplicates are entries an
-   * earlier flush already copied) and then removes them from the outbox.
+   * Copies ledger entries from members' outboxes into the ledger (duplicates are entries an
+   * earlier copy already made) and then removes them from the outboxes: one `insertMany` and one
+   * `updateMany` for a whole batch of members, whatever the number of operations.
    */
-  async flushEntries(memberId: string, records: readonly LedgerEntryRecord[]): Promise<void> {
+  async copyEntries(
+    batch: readonly { memberId: string; records: readonly LedgerEntryRecord[] }[],
+  ): Promise<void> {
+    const records = batch.flatMap((item) => item.records);
     if (records.length === 0) return;
     try {
       await this.ledger.collection.insertMany(
@@ -127,23 +136,63 @@ export class MemberStore {
     } catch (err) {
       if (!isDuplicateKeyError(err)) throw err;
     }
-    await this.members.collection.updateOne({ _id: memberId as never }, {
-      $pull: { outbox: { entryId: { $in: records.map((r) => r.entryId) } } },
-    } as never);
+    await this.members.collection.updateMany(
+      { _id: { $in: [...new Set(batch.map((item) => item.memberId))] as never[] } },
+      { $pull: { outbox: { entryId: { $in: records.map((r) => r.entryId) } } } } as never,
+    );
+  }
+
+  /**
+   * The copy into the ledger happens after the caller has its answer, batched with the copies of
+   * concurrent operations: the entries are already durable in the member's outbox (written in the
+   * same update as the account), every reader merges the outbox, and the recovery sweep copies
+   * whatever a crash left behind.
+   */
+  private enqueueCopy(memberId: string, records: readonly LedgerEntryRecord[]): void {
+    if (records.length === 0) return;
+    this.copyQueue.push({ memberId, records });
+    if (!this.copying) this.copying = this.copyLoop();
+  }
+
+  private async copyLoop(): Promise<void> {
+    // Let the operations of this tick join the batch.
+    await new Promise((resolve) => setImmediate(resolve));
+    while (this.copyQueue.length > 0) {
+      const batch = this.copyQueue.splice(0, 500);
+      await this.copyEntries(batch).catch(this.onCopyError);
+    }
+    this.copying = null;
+  }
+
+  /** Resolves once every entry committed so far by this process is in the ledger collection. */
+  async drain(): Promise<void> {
+    while (this.copying) await this.copying;
   }
 
   /** Recovery after a crash between the member update and the ledger copy; returns entries moved. */
-  async flushAllOutboxes(): Promise<number> {
+  async flushAllOutboxes(before?: Date): Promise<number> {
     let moved = 0;
+    // Only entries older than `before`: younger ones are normally being copied right now.
+    const filter = before
+      ? { outbox: { $elemMatch: { at: { $lte: before } } } }
+      : { 'outbox.0': { $exists: true } };
     const cursor = this.members
-      .find({ 'outbox.0': { $exists: true } }, { _id: 1, outbox: 1 })
+      .find(filter, { _id: 1, outbox: 1 })
       .lean<Pick<MemberRecord, '_id' | 'outbox'>[]>()
       .cursor();
     for await (const member of cursor) {
-      await this.flushEntries(member._id, member.outbox);
-      moved += member.outbox.length;
+      const records = before ? member.outbox.filter((r) => new Date(r.at) <= before) : member.outbox;
+      await this.copyEntries([{ memberId: member._id, records }]);
+      moved += records.length;
     }
     return moved;
+  }
+
+  /** An active member by id or by mobile number, read straight from the collection. */
+  async findActive(by: { id: string } | { mobile: string }): Promise<MemberRecord | null> {
+    const filter =
+      'id' in by ? { _id: by.id as never, status: 'active' } : { mobile: by.mobile, status: 'active' };
+    return (await this.members.collection.findOne(filter)) as MemberRecord | null;
   }
 
   /** A member's ledger in the order it was applied, including entries still in the outbox. */
@@ -152,10 +201,11 @@ export class MemberStore {
     options: { limit?: number; newestFirst?: boolean } = {},
   ): Promise<LedgerEntryRecord[]> {
     const direction = options.newestFirst ? -1 : 1;
+    // Outbox first: an entry copied and pulled between the two reads is then in the ledger read.
+    const member = await this.members.findById(memberId, { outbox: 1 }).lean<Pick<MemberRecord, 'outbox'>>();
     const query = this.ledger.find({ memberId }).sort({ seq: direction, idx: direction });
     if (options.limit) query.limit(options.limit);
     const stored = (await query.lean()) as unknown as (LedgerEntryRecord & { _id?: string })[];
-    const member = await this.members.findById(memberId, { outbox: 1 }).lean<Pick<MemberRecord, 'outbox'>>();
     const seen = new Set(stored.map((e) => e.entryId));
     const outbox: (LedgerEntryRecord & { _id?: string })[] = (member?.outbox ?? []).filter(
       (e) => !seen.has(e.entryId),
@@ -163,6 +213,26 @@ export class MemberStore {
     const all = [...stored, ...outbox].map(({ _id, ...rest }) => rest as LedgerEntryRecord);
     all.sort((a, b) => direction * (a.seq - b.seq || a.idx - b.idx));
     return options.limit ? all.slice(0, options.limit) : all;
+  }
+
+  /** Entries by id, wherever they are now (outbox or ledger); missing ids are left out. */
+  async entriesById(memberId: string, entryIds: readonly string[]): Promise<LedgerEntryRecord[]> {
+    const member = await this.members.collection.findOne(
+      { _id: memberId as never },
+      { projection: { outbox: 1 } },
+    );
+    const found = new Map<string, LedgerEntryRecord>();
+    for (const entry of (member?.outbox ?? []) as LedgerEntryRecord[]) {
+      if (entryIds.includes(entry.entryId)) found.set(entry.entryId, entry);
+    }
+    const rest = entryIds.filter((id) => !found.has(id));
+    if (rest.length > 0) {
+      const stored = await this.ledger.collection.find({ _id: { $in: rest as never[] } }).toArray();
+      for (const { _id, ...entry } of stored as unknown as (LedgerEntryRecord & { _id: string })[]) {
+        found.set(entry.entryId, entry);
+      }
+    }
+    return entryIds.map((id) => found.get(id)).filter((e): e is LedgerEntryRecord => !!e);
   }
 
   private async wasApplied(member: MemberRecord, opKey: string, fresh: boolean): Promise<boolean> {

@@ -103,7 +103,10 @@ export async function startRuntime({
 
     const mongo = await connectMongo(mongoUri, databaseName(mongoUri));
     steps.push({ name: 'mongo connection', run: () => mongo.close() });
-    const db = createDatabase(mongo.connection);
+    const db = createDatabase(mongo.connection, (err) =>
+      logger.error({ err }, 'copying ledger entries failed; the recovery sweep will retry'),
+    );
+    steps.push({ name: 'ledger copy', run: () => db.memberStore.drain() });
     await db.init();
     // The latest published program version, else the env/file program (re-read every 10 s).
     const programSource = new PublishedProgramSource(db, program, logger);

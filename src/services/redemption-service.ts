@@ -611,11 +611,8 @@ export class RedemptionService {
 
   /** A ledger entry by id, from the ledger or (before the copy) the member's outbox. */
   private async entry(memberId: string, entryId: string): Promise<LedgerEntryRecord | null> {
-    const { db } = this.ctx;
-    const stored = (await db.ledger.findById(entryId).lean()) as unknown as LedgerEntryRecord | null;
-    if (stored) return stored;
-    const member = await db.members.findById(memberId, { outbox: 1 }).lean<Pick<MemberRecord, 'outbox'>>();
-    return member?.outbox.find((e) => e.entryId === entryId) ?? null;
+    const [found] = await this.ctx.db.memberStore.entriesById(memberId, [entryId]);
+    return found ?? null;
   }
 }
 

@@ -56,7 +56,10 @@ export function createServices(db: Database, program: ProgramSource, clock: Cloc
   const membership = { enrolment, referrals, erasure, missingPoints, memberImport, programVersions };
   const recovery = new RecoveryService(
     [
-      { name: 'ledgerEntries', run: () => db.memberStore.flushAllOutboxes() },
+      {
+        name: 'ledgerEntries',
+        run: () => db.memberStore.flushAllOutboxes(new Date(clock().getTime() - 30_000)),
+      },
       { name: 'transactions', run: () => transactions.recoverStuck() },
       { name: 'redemptions', run: () => redemptions.recoverStuck() },
       { name: 'enrolments', run: () => enrolment.recoverStuck() },

@@ -89,8 +89,8 @@ export class TransactionService {
   async record(input: RecordTransactionInput): Promise<TransactionOutcome> {
     const { db } = this.ctx;
     const member = input.memberId
-      ? await db.members.findOne({ _id: input.memberId, status: 'active' }).lean<MemberRecord>()
-      : await db.members.findOne({ mobile: input.mobile, status: 'active' }).lean<MemberRecord>();
+      ? await db.memberStore.findActive({ id: input.memberId })
+      : await db.memberStore.findActive({ mobile: input.mobile ?? '' });
     if (!member) return { ok: false, reason: 'member_not_found' };
 
     const record: TransactionRecord = {
@@ -108,10 +108,10 @@ export class TransactionService {
       refundedAt: null,
     };
     try {
-      await db.transactions.insertMany([record], { lean: true });
+      await db.transactionStore.insert(record);
     } catch (err) {
       if (!isDuplicateKeyError(err)) throw err;
-      const existing = await db.transactions.findById(input.transactionId).lean<TransactionRecord>();
+      const existing = await db.transactionStore.find(input.transactionId);
       if (!existing || !sameFacts(existing, record)) return { ok: false, reason: 'transaction_conflict' };
       if (existing.status === 'rejected')
         return { ok: false, reason: 'unknown_category', category: existing.category };
@@ -196,7 +196,7 @@ export class TransactionService {
     const { db, clock } = this.ctx;
     const deadline = Date.now() + RESULT_WAIT_MS;
     while (Date.now() < deadline) {
-      const current = await db.transactions.findById(txn._id).lean<TransactionRecord>();
+      const current = await db.transactionStore.find(txn._id);
       if (current?.result) return current.result as unknown as PointsResult;
       await new Promise((r) => setTimeout(r, 20));
     }
@@ -214,9 +214,10 @@ export class TransactionService {
   }
 
   private async store(txn: TransactionRecord, result: PointsResult): Promise<void> {
-    await this.ctx.db.transactions.updateOne(
-      { _id: txn._id, result: null },
-      { $set: { status: 'applied', result, appliedAt: this.ctx.clock() } },
+    await this.ctx.db.transactionStore.storeResult(
+      txn._id,
+      result as unknown as Record<string, unknown>,
+      this.ctx.clock(),
     );
   }
 
@@ -305,15 +306,8 @@ export class TransactionService {
     return stuck.length;
   }
 
-  private async entries(memberId: string, entryIds: string[]): Promise<LedgerEntryRecord[]> {
-    const { db } = this.ctx;
-    const stored = (await db.ledger
-      .find({ _id: { $in: entryIds } })
-      .lean()) as unknown as LedgerEntryRecord[];
-    if (stored.length === entryIds.length) return entryIds.map((id) => stored.find((e) => e.entryId === id)!);
-    const member = await db.members.findById(memberId, { outbox: 1 }).lean<Pick<MemberRecord, 'outbox'>>();
-    const all = [...stored, ...(member?.outbox ?? [])];
-    return entryIds.map((id) => all.find((e) => e.entryId === id)).filter((e): e is LedgerEntryRecord => !!e);
+  private entries(memberId: string, entryIds: string[]): Promise<LedgerEntryRecord[]> {
+    return this.ctx.db.memberStore.entriesById(memberId, entryIds);
   }
 }
 

@@ -90,6 +90,7 @@ describe('POST /api/v1/members (enrolment at the counter)', () => {
     const id = created[0]!.body.member.id;
     for (const r of results.filter((x) => x.status === 409)) expect(r.body.error.details.memberId).toBe(id);
     expect(await db.members.countDocuments({ mobile })).toBe(1);
+    await db.memberStore.drain();
     expect(await db.ledger.countDocuments({ memberId: id, type: 'welcome' })).toBe(1);
     expect(await db.vouchers.countDocuments({ memberId: id })).toBe(1);
     expect((await memberOf(db, id)).account.lots).toHaveLength(1);
@@ -140,6 +141,7 @@ describe('POST /api/v1/members (enrolment at the counter)', () => {
     const id = res.body.member.id as string;
     // Simulate the crash: the journal still pending, the welcome not yet granted.
     await db.membership.enrolments.updateOne({ _id: id }, { $set: { status: 'pending', outcome: null } });
+    await db.memberStore.drain();
     await db.ledger.deleteMany({ memberId: id });
     await db.vouchers.deleteMany({ memberId: id });
     const fresh = await memberOf(db, id);
@@ -153,6 +155,7 @@ describe('POST /api/v1/members (enrolment at the counter)', () => {
     expect(await h.runtime.services.enrolment.recoverStuck()).toBe(0);
     const journal = await db.membership.enrolments.findById(id).lean<EnrolmentRecord>();
     expect(journal?.status).toBe('done');
+    await db.memberStore.drain();
     expect(await db.ledger.countDocuments({ memberId: id, type: 'welcome' })).toBe(1);
     expect(await db.vouchers.countDocuments({ memberId: id })).toBe(1);
     await expectLedgerReplays(db, id);
@@ -199,6 +202,7 @@ describe('POST /api/v1/members/{id}/erase (注销)', () => {
     expect(JSON.stringify(member)).not.toContain(mobile);
     expect(member.consents.at(-1)).toMatchObject({ kind: 'privacy', granted: false, channel: 'staff' });
     // Ledger kept (only the member id ties it), still replays; vouchers cancelled.
+    await db.memberStore.drain();
     expect(await db.ledger.countDocuments({ memberId: id })).toBeGreaterThanOrEqual(2);
     await expectLedgerReplays(db, id);
     expect(await db.vouchers.countDocuments({ memberId: id, status: 'issued' })).toBe(0);

@@ -95,6 +95,7 @@ describe('POST /api/v1/members/import', () => {
       expiresAt: new Date('2027-01-31T15:59:59.999Z'),
     });
     expect(await db.vouchers.countDocuments({ memberId: zhang._id })).toBe(0);
+    await db.memberStore.drain();
     expect(await db.ledger.countDocuments({ memberId: zhang._id })).toBe(1);
     expect((await memberByMobile('13911110002')).name).toBe('李, "四"');
     expect(await balanceOf(db, (await memberByMobile('13911110008'))._id, h.now())).toBe(0);
@@ -102,6 +103,7 @@ describe('POST /api/v1/members/import', () => {
   });
 
   it('re-importing the same file changes nothing and reports the rows as already_member', async () => {
+    await db.memberStore.drain();
     const ledgerBefore = await db.ledger.countDocuments({});
     const membersBefore = await db.members.countDocuments({});
     const res = await upload(csv, 'text/csv');
@@ -111,6 +113,7 @@ describe('POST /api/v1/members/import', () => {
       2, 3, 8, 9, 10,
     ]);
     expect(res.body.openingBalances.credited).toBe(0);
+    await db.memberStore.drain();
     expect(await db.ledger.countDocuments({})).toBe(ledgerBefore);
     expect(await db.members.countDocuments({})).toBe(membersBefore);
   });

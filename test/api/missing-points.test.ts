@@ -72,6 +72,7 @@ describe('points-missing reports (积分没到账)', () => {
       outcome: { status: 'resolved', points: 1_234, message: expect.stringContaining('1,234 积分') },
     });
     expect(await balanceOf(db, member._id, h.now())).toBe(1_234);
+    await db.memberStore.drain();
     expect(await db.ledger.countDocuments({ opKey: `missing-report:${report.id}` })).toBe(1);
     expect((await memberOf(db, member._id)).tier.qualifyingPoints).toBe(1_234);
     await expectLedgerReplays(db, member._id);

@@ -74,6 +74,7 @@ describe('program versions', () => {
     const repeat = await post('pv-before', member._id);
     expect(repeat.status).toBe(200);
     expect(repeat.body.points).toBe(110);
+    await db.memberStore.drain();
     const entries = await db.ledger.find({ memberId: member._id }).lean();
     expect(entries.map((e) => e.programVersion)).toEqual(['2026-11-default', '2026-11-25.1']);
   });

@@ -86,6 +86,7 @@ describe('referral happy path', () => {
     // A second qualifying transaction pays nothing more.
     expect((await maintenance(friend.member._id, `ref-second-${seq}`)).status).toBe(201);
     expect(await balanceOf(db, referrer.member.id, h.now())).toBe(3_500);
+    await db.memberStore.drain();
     expect(await db.ledger.countDocuments({ memberId: referrer.member.id, type: 'referral' })).toBe(2);
 
     const referral = await referralOf(friend.member._id);

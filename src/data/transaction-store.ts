@@ -1,0 +1,26 @@
+import type { TransactionModel, TransactionRecord } from './models/transaction-model';
+
+/**
+ * The hot-path writes of DMS transactions on the driver's collection (the records are built by
+ * typed code; mongoose's casting and document machinery add nothing here but time).
+ */
+export class TransactionStore {
+  constructor(private readonly transactions: TransactionModel) {}
+
+  /** Inserts a new transaction; rejects with MongoDB's duplicate-key error when the id exists. */
+  async insert(record: TransactionRecord): Promise<void> {
+    await this.transactions.collection.insertOne(record as never);
+  }
+
+  async find(id: string): Promise<TransactionRecord | null> {
+    return (await this.transactions.collection.findOne({ _id: id as never })) as TransactionRecord | null;
+  }
+
+  /** Stores the result of applying a transaction, once (a later call changes nothing). */
+  async storeResult(id: string, result: Record<string, unknown>, appliedAt: Date): Promise<void> {
+    await this.transactions.collection.updateOne(
+      { _id: id as never, result: null },
+      { $set: { status: 'applied', result, appliedAt } },
+    );
+  }
+}
