@@ -177,11 +177,7 @@ export class TransactionService {
           upgradedFrom: outcome.result.change.upgrade?.from ?? null,
         });
         await this.store(txn, result);
-        for (const listener of this.listeners) {
-          await listener({ member: outcome.member, transaction: txn, result }).catch((err) =>
-            this.ctx.logger.error({ err, transactionId: txn._id }, 'transaction listener failed'),
-          );
-        }
+        await this.runFollowUps(outcome.member, txn, result);
         return { ok: true, duplicate: false, result };
       }
       case 'already_applied': {
@@ -303,7 +299,34 @@ export class TransactionService {
       .find({ status: 'received', receivedAt: { $lte: cutoff } })
       .lean<TransactionRecord[]>();
     for (const txn of stuck) await this.finish(txn);
-    return stuck.length;
+    // Applied, but the follow-ups (e.g. the referrer's first-transaction reward) were cut off.
+    const followUps = await db.transactionStore.withFollowUpsPending(cutoff);
+    for (const txn of followUps) {
+      const member = await db.memberStore.findActive({ id: txn.memberId });
+      if (member && txn.result) await this.runFollowUps(member, txn, txn.result as unknown as PointsResult);
+      else await db.transactionStore.followUpsDone(txn._id);
+    }
+    return stuck.length + followUps.length;
+  }
+
+  /**
+   * Runs the listeners of an applied transaction; they are idempotent (their effects are keyed),
+   * so a crash before `followUpsDone` only means the recovery sweep runs them again. A listener
+   * that fails leaves the flag set, to be retried by the sweep.
+   */
+  private async runFollowUps(
+    member: MemberRecord,
+    txn: TransactionRecord,
+    result: PointsResult,
+  ): Promise<void> {
+    let failed = false;
+    for (const listener of this.listeners) {
+      await listener({ member, transaction: txn, result }).catch((err) => {
+        failed = true;
+        this.ctx.logger.error({ err, transactionId: txn._id }, 'transaction follow-up failed; will retry');
+      });
+    }
+    if (!failed) await this.ctx.db.transactionStore.followUpsDone(txn._id);
   }
 
   private entries(memberId: string, entryIds: string[]): Promise<LedgerEntryRecord[]> {

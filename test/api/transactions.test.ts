@@ -243,3 +243,38 @@ describe('member look-up', () => {
     expect(injected.status).toBe(400);
   });
 });
+
+describe('transaction follow-ups', () => {
+  it('runs a follow-up again from the recovery sweep when it was cut off', async () => {
+    const m = await api.insertMember();
+    const calls: string[] = [];
+    let failNext = true;
+    api.runtime.services.transactions.onApplied(async ({ transaction }) => {
+      if (transaction.memberId !== m._id) return;
+      calls.push(transaction._id);
+      if (failNext) {
+        failNext = false;
+        throw new Error('process died here');
+      }
+    });
+    const id = txnId('FU');
+    const res = await api.post('/api/v1/transactions', {
+      transactionId: id,
+      memberId: m._id,
+      category: 'maintenance',
+      amountFen: 10_000,
+      occurredAt: '2026-11-18T10:00:00+08:00',
+    });
+    expect(res.status).toBe(201);
+    expect(calls).toEqual([id]);
+    // Too recent for the sweep: it might still be running in another process.
+    await api.runtime.services.transactions.recoverStuck();
+    expect(calls).toEqual([id]);
+    api.setNow(new Date(api.now().getTime() + 60_000));
+    await api.runtime.services.transactions.recoverStuck();
+    expect(calls).toEqual([id, id]);
+    await api.runtime.services.transactions.recoverStuck();
+    expect(calls).toEqual([id, id]);
+    api.setNow('2026-11-18T10:00:00+08:00');
+  });
+});

@@ -20,6 +20,8 @@ export interface TransactionRecord {
   receivedAt: Date;
   appliedAt: Date | null;
   refundedAt: Date | null;
+  /** True from storing the result until the follow-ups (listeners) have run; a crash leaves it set. */
+  followUpPending?: boolean;
 }
 
 const transactionSchema = new Schema<TransactionRecord>(
@@ -36,11 +38,16 @@ const transactionSchema = new Schema<TransactionRecord>(
     receivedAt: { type: Date, required: true },
     appliedAt: { type: Date, default: null },
     refundedAt: { type: Date, default: null },
+    followUpPending: { type: Boolean, default: false },
   },
   { collection: 'transactions', versionKey: false, minimize: false },
 );
 transactionSchema.index({ memberId: 1, occurredAt: -1 });
 transactionSchema.index({ status: 1, receivedAt: 1 });
+transactionSchema.index(
+  { followUpPending: 1, appliedAt: 1 },
+  { partialFilterExpression: { followUpPending: true } },
+);
 transactionSchema.index({ storeId: 1, occurredAt: -1 });
 
 export type TransactionModel = Model<TransactionRecord>;
