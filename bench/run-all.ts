@@ -10,6 +10,7 @@ const benches = [
   'bench/redemption-contention.bench.ts',
   'bench/rules-engine.bench.ts',
   'bench/accrual-api.bench.ts',
+  'bench/wechat-webhook.bench.ts',
 ];
 const only = process.argv[2];
 let failed = 0;

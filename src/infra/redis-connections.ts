@@ -33,7 +33,9 @@ export function createRedis(
           connectTimeout: 2_000,
           commandTimeout: 2_000,
         }
-      : { ...common, maxRetriesPerRequest: null, enableReadyCheck: true };
+      : purpose === 'producer'
+        ? { ...common, enableOfflineQueue: false, maxRetriesPerRequest: 1, connectTimeout: 2_000 }
+        : { ...common, maxRetriesPerRequest: null, enableReadyCheck: true };
   const redis = new Redis(url, options);
   // Without a listener ioredis prints every failed reconnect as an "Unhandled error event";
   // outages are reported by /healthz and by the callers whose commands fail.

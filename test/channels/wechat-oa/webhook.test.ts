@@ -123,6 +123,10 @@ describe('POST /wechat messages and events', () => {
     const concurrent = await Promise.all([1, 2].map(() => post(textXml(openid, msgId))));
     expect(concurrent.map((r) => r.body)).toEqual(['success', 'success']);
     expect(await jobs()).toHaveLength(1);
+    // The first delivery left a 5-minute marker (SET NX EX 300) that stopped the others.
+    const ttl = await api.runtime.redis.ttl(`wechat:dedup:${ACCOUNT}:msg:${msgId}`);
+    expect(ttl).toBeGreaterThan(290);
+    expect(ttl).toBeLessThanOrEqual(300);
 
     const storm = bigMsgId();
     const all = await Promise.all(Array.from({ length: 8 }, () => post(textXml(openid, storm))));
