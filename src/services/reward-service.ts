@@ -3,16 +3,11 @@ import { isDuplicateKeyError } from '../data/duplicate-key';
 import type { RewardRecord } from '../data/models/reward-model';
 import type { ServiceContext } from './service-context';
 
-export interface RewardFields {
-  name: string;
-  cost: number;
-  stock: number | null;
-  perMemberLimit: { count: number; period: RewardPeriod } | null;
-  minTier: string | null;
-  validityDays: number;
-  storeIds: string[] | null;
-  active: boolean;
-}
+/** The fields staff edit; the rest of a reward record is bookkeeping of stock in flight. */
+export type RewardFields = Pick<
+  RewardRecord,
+  'name' | 'cost' | 'stock' | 'perMemberLimit' | 'minTier' | 'validityDays' | 'storeIds' | 'active'
+>;
 
 /** A reward as staff (and later the chat catalogue) see it. */
 export interface RewardView extends RewardFields {
