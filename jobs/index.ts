@@ -1,5 +1,6 @@
 import { type QueueName, queueNames } from '../src/queues/queue-names';
-import { maintenanceJobNames } from '../src/queues/job-schemas';
+import { deliveryJobNames, maintenanceJobNames } from '../src/queues/job-schemas';
+import { deliverMessageJobProcessor } from './deliver-message.job';
 import type { JobProcessor } from './job-processor';
 import { nightlyRunJobProcessor } from './nightly-run.job';
 import { recoverySweepJobProcessor } from './recovery-sweep.job';
@@ -10,4 +11,5 @@ export const processors: Record<QueueName, Record<string, JobProcessor>> = {
     [maintenanceJobNames.nightlyRun]: nightlyRunJobProcessor,
     [maintenanceJobNames.recoverySweep]: recoverySweepJobProcessor,
   },
+  [queueNames.delivery]: { [deliveryJobNames.deliverMessage]: deliverMessageJobProcessor },
 };

@@ -48,7 +48,8 @@ export const inboundMessageSchema = z.strictObject({
    * (WeChat: `msg:<MsgId>` for messages, `evt:<openid>:<CreateTime>:<Event>` for events).
    */
   id: z.string().min(1).max(200),
-  channel: z.enum(['wechat', 'simulator']),
+  /** `wechaty`: any other Wechaty puppet, chosen with `WECHATY_PUPPET` (e.g. WeCom). */
+  channel: z.enum(['wechat', 'simulator', 'wechaty']),
   /** The receiving account (WeChat: the official account's original id `gh_…`). */
   accountId: z.string().min(1),
   /** The member's id on that channel (WeChat: the openid, unique per account). */

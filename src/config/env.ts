@@ -48,6 +48,11 @@ export interface AppConfig {
   /** Absolute path where embedded servers keep their data. */
   readonly dataDir: string;
   readonly channel: Channel;
+  /**
+   * `WECHATY_PUPPET`: the bot runs on this Wechaty puppet (an installed npm package, e.g. for WeCom)
+   * instead of the simulator's; its messages carry the channel tag `wechaty`. `null` → the channel's own.
+   */
+  readonly wechatyPuppet: string | null;
   readonly wechat: WechatConfig;
   readonly staff: {
     readonly apiKeys: readonly StaffApiKey[];
@@ -179,6 +184,10 @@ const envSchema = z
     WECHAT_TOKEN: pattern(/^[A-Za-z0-9]{3,32}$/, 'must be 3 to 32 letters or digits', true),
     WECHAT_ENCODING_AES_KEY: pattern(/^[A-Za-z0-9]{43}$/, 'must be exactly 43 letters or digits', true),
     WECHAT_API_BASE: variable(httpBaseUrl),
+    WECHATY_PUPPET: pattern(
+      /^(@[a-z0-9][a-z0-9._-]*\/)?wechaty-puppet-[a-z0-9._-]+$/,
+      'must be the npm name of a Wechaty puppet, e.g. wechaty-puppet-service',
+    ),
     STAFF_API_KEYS: variable((value) => {
       const parsed = parseStaffApiKeys(value);
       return parsed.ok ? accept(parsed.keys) : reject(...parsed.problems);
@@ -215,6 +224,16 @@ const envSchema = z
     }
     // The simulator's well-known default would let anyone forge webhook calls to a real account.
     if (channel === 'wechat' && token === undefined) missing('WECHAT_TOKEN', 'when CHANNEL=wechat');
+    // The official account has its own puppet, fed by the webhook; another one would miss its messages.
+    if (channel === 'wechat' && vars.WECHATY_PUPPET !== undefined) {
+      complete = false;
+      ctx.addIssue({
+        code: 'custom',
+        path: ['WECHATY_PUPPET'],
+        message: 'cannot be used with CHANNEL=wechat',
+        input: vars.WECHATY_PUPPET,
+      });
+    }
 
     const smsProvider: SmsProvider = vars.SMS_PROVIDER ?? (channel === 'wechat' ? 'tencentcloud' : 'dev');
     let sms: SmsConfig = { provider: 'dev' };
@@ -247,6 +266,7 @@ const envSchema = z
       // Made absolute by parseEnv, which knows the working directory.
       dataDir: vars.DATA_DIR ?? './.data',
       channel,
+      wechatyPuppet: vars.WECHATY_PUPPET ?? null,
       wechat: {
         credentials: appId !== undefined && appSecret !== undefined ? { appId, appSecret } : null,
         token: token ?? 'devtoken',

@@ -1,4 +1,5 @@
 import type { Connection } from 'mongoose';
+import { type DeliveryModels, deliveryModels } from './delivery-models';
 import { MemberStore } from './member-store';
 import { TransactionStore } from './transaction-store';
 import { type MembershipModels, membershipModels } from './membership-models';
@@ -27,6 +28,8 @@ export interface Database {
   rewardStore: RewardStore;
   /** Sign-up journal, referrals, identity hashes, settings, points-missing reports, program versions. */
   membership: MembershipModels;
+  /** Outbound delivery records and per-member delivery state. */
+  delivery: DeliveryModels;
   /** Creates collections and indexes (idempotent); call once at start-up. */
   init(): Promise<void>;
 }
@@ -48,6 +51,8 @@ export function createDatabase(connection: Connection, onError: (err: unknown) =
   ];
   const membership = membershipModels(connection);
   all.push(...Object.values(membership));
+  const delivery = deliveryModels(connection);
+  all.push(...Object.values(delivery));
   return {
     connection,
     members,
@@ -60,6 +65,7 @@ export function createDatabase(connection: Connection, onError: (err: unknown) =
     vouchers,
     rewardStore: new RewardStore(rewards),
     membership,
+    delivery,
     async init() {
       for (const model of all) {
         await model.createCollection().catch(() => undefined);

@@ -6,6 +6,7 @@ export interface Metrics {
   dependencyUp: Gauge<'dependency'>;
   errors: Counter<'kind'>;
   jobs: Counter<'queue' | 'job' | 'outcome'>;
+  deliveries: Counter<'channel' | 'outcome'>;
 }
 
 /**
@@ -40,6 +41,12 @@ export function createMetrics(): Metrics {
       name: 'jobs_total',
       help: 'BullMQ jobs by queue, job name and outcome (completed, failed)',
       labelNames: ['queue', 'job', 'outcome'] as const,
+      registers: [registry],
+    }),
+    deliveries: new Counter({
+      name: 'deliveries_total',
+      help: 'Delivery attempts by channel (customer_service, template, mass_send, none) and outcome',
+      labelNames: ['channel', 'outcome'] as const,
       registers: [registry],
     }),
   };

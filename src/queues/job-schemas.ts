@@ -13,3 +13,9 @@ export type NightlyRunJob = z.infer<typeof nightlyRunJob>;
 export const recoverySweepJob = z.strictObject({});
 
 export const maintenanceJobNames = { nightlyRun: 'nightly-run', recoverySweep: 'recovery-sweep' } as const;
+
+/** One delivery attempt: the delivery record's key (the record holds the message). */
+export const deliverMessageJob = z.strictObject({ key: z.string().min(1).max(200) });
+export type DeliverMessageJob = z.infer<typeof deliverMessageJob>;
+
+export const deliveryJobNames = { deliverMessage: 'deliver-message' } as const;

@@ -20,10 +20,17 @@ import type { Logger } from '../lib/logger';
 import { createMetrics, type Metrics } from '../lib/metrics';
 import { PublishedProgramSource } from '../services/published-program-source';
 import { createServices, type Services } from '../services/services';
+import { ConversationService } from '../services/conversation-service';
+import { DevSmsSender } from '../services/sms/dev-sms-sender';
+import { TencentCloudSmsSender } from '../services/sms/tencent-cloud-sms-sender';
 import { checkHealth, probe } from './health-check';
 import { runShutdown, type ShutdownResult, type ShutdownStep } from './shutdown';
 import { loadOrCreateAdminKey } from './staff-admin-key';
 import { createQueues, type QueueSet, startWorkers } from './start-workers';
+import type { ConversationHandler } from '../channels/conversation-handler';
+import { type ChannelBot, startChannelBot } from '../channels/start-channel-bot';
+import { connectDelivery } from './connect-delivery';
+import { queueNames } from '../queues/queue-names';
 
 export interface RuntimeOptions {
   config: AppConfig;
@@ -32,6 +39,8 @@ export interface RuntimeOptions {
   logger: Logger;
   /** Defaults to the system clock; tests pass a controlled one. */
   clock?: Clock;
+  /** Replaces the bot's conversation handler (tests script the conversation). */
+  conversationHandler?: ConversationHandler;
 }
 
 export interface Runtime {
@@ -46,7 +55,11 @@ export interface Runtime {
   redis: Redis;
   mongo: MongoConnection;
   services: Services;
+  /** Member conversations: channels call `conversations.handle(inbound)`. */
+  conversations: ConversationService;
   queues: QueueSet['queues'];
+  /** The Wechaty bot of this process (`null` when its role runs none), e.g. the simulator's members. */
+  bot: ChannelBot | null;
   stop(): Promise<ShutdownResult>;
 }
 
@@ -64,6 +77,7 @@ export async function startRuntime({
   program,
   logger,
   clock,
+  conversationHandler,
 }: RuntimeOptions): Promise<Runtime> {
   const steps: ShutdownStep[] = [];
   const stopAll = () =>
@@ -126,6 +140,11 @@ export async function startRuntime({
     );
     steps.push({ name: 'redis connection', run: () => redis.quit().catch(() => redis.disconnect()) });
     await whenReady(redis);
+    const smsSender =
+      config.sms.provider === 'dev'
+        ? new DevSmsSender(redis, logger)
+        : new TencentCloudSmsSender(config.sms, clock ?? systemClock);
+    const conversations = new ConversationService({ services, redis, smsSender });
 
     const staffKeys: StaffApiKey[] = [...config.staff.apiKeys];
     let generatedAdminKey: Runtime['generatedAdminKey'];
@@ -154,10 +173,32 @@ export async function startRuntime({
     // Producers in every role; workers (and the schedulers they upsert) in `all` and `worker`.
     const queues = await createQueues(redisUrl, logger);
     steps.push({ name: 'queues', run: () => queues.close() });
+    connectDelivery(services, {
+      queue: queues.queues[queueNames.delivery],
+      config,
+      redis,
+      logger,
+      metrics,
+      clock: clock ?? systemClock,
+    });
     if (role !== 'web') {
       const workers = await startWorkers(redisUrl, queues, services, program, logger, metrics);
       steps.push({ name: 'workers', run: () => workers.close() });
     }
+    // The Wechaty bot with the conversation plugin (and, for WeChat, the wechat-inbound worker
+    // feeding it) handing every member message to the conversation service; stopped before the
+    // connections.
+    const channelBot = await startChannelBot({
+      config,
+      role,
+      redis,
+      redisUrl,
+      handler: conversationHandler ?? ((inbound) => conversations.handle(inbound)),
+      logger,
+      metrics,
+      clock: clock ?? systemClock,
+    });
+    if (channelBot) steps.push(...channelBot.steps);
     const health = () =>
       checkHealth([
         probe('mongo', () => mongo.ping(800)),
@@ -198,7 +239,9 @@ export async function startRuntime({
       redis,
       mongo,
       services,
+      conversations,
       queues: queues.queues,
+      bot: channelBot,
       stop: stopAll,
     };
   } catch (err) {

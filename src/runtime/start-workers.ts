@@ -1,7 +1,8 @@
-import { type Job, Queue, UnrecoverableError, Worker } from 'bullmq';
+import { type Job, Queue, type RateLimiterOptions, UnrecoverableError, Worker } from 'bullmq';
 import { processors } from '../../jobs';
 import { jitteredBackoff } from '../queues/default-job-options';
 import { defaultJobOptions } from '../queues/default-job-options';
+import { deliveryLimiter } from '../queues/delivery-jobs';
 import { type QueueName, queueNames } from '../queues/queue-names';
 import { upsertSchedulers } from '../queues/schedulers';
 import type { Program } from '../config/program-schema';
@@ -20,7 +21,9 @@ export interface WorkerSet {
   close(): Promise<void>;
 }
 
-const concurrency: Record<QueueName, number> = { [queueNames.maintenance]: 1 };
+const concurrency: Record<QueueName, number> = { [queueNames.maintenance]: 1, [queueNames.delivery]: 8 };
+/** Global (all processes) rate limits per queue. */
+const limiters: Partial<Record<QueueName, RateLimiterOptions>> = { [queueNames.delivery]: deliveryLimiter };
 
 /** Producers for every queue, on one fail-fast connection (callers on request paths must not hang). */
 export async function createQueues(redisUrl: string, logger: Logger): Promise<QueueSet> {
@@ -82,6 +85,7 @@ export async function startWorkers(
       {
         connection,
         concurrency: concurrency[name],
+        ...(limiters[name] ? { limiter: limiters[name] } : {}),
         settings: { backoffStrategy: jitteredBackoff },
       },
     );

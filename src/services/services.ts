@@ -1,6 +1,9 @@
 import type { Database } from '../data/database';
 import type { Clock } from '../lib/clock';
 import type { Logger } from '../lib/logger';
+import { CareScanService } from './care-scan-service';
+import { CareService } from './care-service';
+import { DeliveryService } from './delivery-service';
 import { EnrolmentService } from './enrolment-service';
 import { ErasureService } from './erasure-service';
 import { IdentityHasher } from './identity-hasher';
@@ -27,6 +30,8 @@ export interface Services {
   vouchers: VoucherService;
   redemptions: RedemptionService;
   nightly: NightlyService;
+  careScans: CareScanService;
+  care: CareService;
   enrolment: EnrolmentService;
   referrals: ReferralService;
   erasure: ErasureService;
@@ -34,6 +39,7 @@ export interface Services {
   memberImport: MemberImportService;
   programVersions: ProgramVersionService;
   recovery: RecoveryService;
+  delivery: DeliveryService;
 }
 
 export function createServices(db: Database, program: ProgramSource, clock: Clock, logger: Logger): Services {
@@ -43,6 +49,7 @@ export function createServices(db: Database, program: ProgramSource, clock: Cloc
   const vouchers = new VoucherService(ctx);
   const redemptions = new RedemptionService(ctx, vouchers);
   const nightly = new NightlyService(ctx);
+  const careScans = new CareScanService(ctx);
   const identityHasher = new IdentityHasher(ctx);
   const referrals = new ReferralService(ctx, identityHasher);
   transactions.onApplied(referrals.onTransactionApplied);
@@ -54,6 +61,8 @@ export function createServices(db: Database, program: ProgramSource, clock: Cloc
   const refreshProgram = (program as { refresh?: () => Promise<void> }).refresh?.bind(program);
   const programVersions = new ProgramVersionService(ctx, refreshProgram);
   const membership = { enrolment, referrals, erasure, missingPoints, memberImport, programVersions };
+  const delivery = new DeliveryService(ctx);
+  const care = new CareService(ctx, careScans, vouchers, delivery);
   const recovery = new RecoveryService(
     [
       {
@@ -65,8 +74,21 @@ export function createServices(db: Database, program: ProgramSource, clock: Cloc
       { name: 'enrolments', run: () => enrolment.recoverStuck() },
       { name: 'referrals', run: () => referrals.recoverStuck() },
       { name: 'missingPointsReports', run: () => missingPoints.recoverStuck() },
+      { name: 'deliveries', run: () => delivery.recoverStuck() },
     ],
     logger,
   );
-  return { ...ctx, transactions, rewards, vouchers, redemptions, nightly, ...membership, recovery };
+  return {
+    ...ctx,
+    transactions,
+    rewards,
+    vouchers,
+    redemptions,
+    nightly,
+    careScans,
+    care,
+    ...membership,
+    recovery,
+    delivery,
+  };
 }

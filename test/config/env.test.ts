@@ -41,6 +41,7 @@ describe('parseEnv defaults', () => {
       redisUrl: null,
       dataDir: path.resolve(cwd, '.data'),
       channel: 'simulator',
+      wechatyPuppet: null,
       wechat: {
         credentials: null,
         token: 'devtoken',

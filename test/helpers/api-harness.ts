@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import type { ConversationHandler } from '../../src/channels/conversation-handler';
 import type { Program } from '../../src/config/program-schema';
 import { defaultProgram } from '../../src/config/default-program';
 import type { MemberRecord } from '../../src/data/models/member-model';
@@ -35,7 +36,13 @@ export interface ApiHarness {
 }
 
 export async function startApiHarness(
-  options: { now?: string; program?: Program; env?: Record<string, string> } = {},
+  options: {
+    now?: string;
+    program?: Program;
+    env?: Record<string, string>;
+    /** A scripted conversation for the bot (the runtime's own otherwise). */
+    conversationHandler?: ConversationHandler;
+  } = {},
 ): Promise<ApiHarness> {
   const dir = makeTempDir('api');
   let now = new Date(options.now ?? '2026-11-25T10:00:00+08:00');
@@ -46,6 +53,7 @@ export async function startApiHarness(
     program,
     logger: createLogger('silent'),
     clock: () => new Date(now.getTime()),
+    ...(options.conversationHandler ? { conversationHandler: options.conversationHandler } : {}),
   });
   const call = async (method: string, path: string, body: unknown, role: StaffRoleName) => {
     const res = await fetch(`${runtime.url}${path}`, {

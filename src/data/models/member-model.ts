@@ -185,6 +185,12 @@ memberSchema.index({ 'vehicles.plate': 1 });
 // Nightly scans read only the members due (RULES.md §3).
 memberSchema.index({ nextAccountEventAt: 1 });
 memberSchema.index({ tierReviewAt: 1 });
+// Daily care scans (RULES.md §7) read only the members due that day.
+memberSchema.index({ 'birthday.month': 1, 'birthday.day': 1 });
+memberSchema.index({ 'vehicles.insuranceEndsOn': 1 });
+memberSchema.index({ 'vehicles.inspectionDueOn': 1 });
+memberSchema.index({ 'account.lots.expiresAt': 1 });
+memberSchema.index({ lastVisitAt: 1 });
 // Crash recovery: members whose ledger entries were not yet copied out.
 memberSchema.index({ 'outbox.entryId': 1 }, { sparse: true });
 

@@ -47,7 +47,9 @@ beforeEach(async () => {
 });
 
 async function jobs(): Promise<WechatInboundJob[]> {
-  return (await inbound.getJobs(['waiting'])).map((j) => j.data as WechatInboundJob);
+  // In any state: the runtime's wechat-inbound worker may already have taken them.
+  const all = await inbound.getJobs(['waiting', 'active', 'completed', 'failed', 'delayed']);
+  return all.map((j) => j.data as WechatInboundJob);
 }
 
 /** A safe-mode POST as WeChat sends it: ciphertext-only body, signature and msg_signature in the URL. */

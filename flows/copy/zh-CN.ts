@@ -1,0 +1,218 @@
+import type { CarFacts, EffectResults } from '../../src/conversation/effect';
+import type { RuntimeCopy } from '../../src/conversation/runtime-copy';
+import { formatDateZh, formatInteger, formatPoints } from '../../src/rules/format-zh';
+
+/**
+ * Everything the assistant says, in one place: short, friendly Simplified Chinese that always
+ * ends with what the member can type next. Numbers for people: `1,234 积分`, `2029年3月31日`.
+ */
+
+const MENU = [
+  '1 查积分',
+  '2 积分明细',
+  '3 为什么（积分怎么算的）',
+  '4 积分兑换',
+  '5 推荐有礼',
+  '6 入会',
+  '7 退订活动消息',
+  '8 恢复订阅',
+  '9 注销会员',
+].join('\n');
+
+/** `2027-03-31` → `2027年3月31日`. */
+export function isoDateZh(isoDate: string): string {
+  const [year, month, day] = isoDate.split('-').map(Number);
+  return `${year}年${month}月${day}日`;
+}
+
+export const runtimeCopy: RuntimeCopy = {
+  menu: (isMember) =>
+    `${isMember ? '有什么可以帮你？' : '你好！你还不是会员，回复「入会」即可加入，领取入会礼。'}回复数字或文字：\n${MENU}\n随时回复「取消」结束当前操作，「返回」回到上一步。`,
+  timedOut: '上次的操作已超时，已为你取消。需要的话可以重新开始。',
+  cancelled: '好的，已取消。回复「菜单」看看还能做什么。',
+  nothingToCancel: '现在没有进行中的操作。回复「菜单」看看我能做什么。',
+  firstStep: '已经是第一步了。',
+  nothingToContinue: '没有需要继续的操作。回复「菜单」看看我能做什么。',
+  resumeHint: (title) => `刚才的「${title}」还没完成，回复「继续」接着办。`,
+  unknown: (isMember) =>
+    isMember
+      ? '抱歉，我没太明白。可以回复「查积分」「明细」「兑换」「推荐」，或回复「菜单」看全部功能。'
+      : '抱歉，我没太明白。回复「入会」加入会员，或回复「菜单」看全部功能。',
+  unsupported: '这件事暂时还不能在聊天里办理，请联系门店。回复「菜单」看看我能做什么。',
+  membersOnly: '这项服务需要先入会。回复「入会」，一分钟就能加入。',
+  alreadyMember: '你已经是会员了。回复「查积分」看看你的积分吧。',
+  textNeeded: '这里需要文字回答',
+  retry: (reason) => (reason ? `${reason}。请再试一次：` : '没看懂这个回答，请再试一次：'),
+};
+
+export const welcomeCopy = {
+  newcomer: `欢迎关注！这里是车主会员俱乐部。回复「入会」即可加入会员，领取入会礼。\n${MENU}`,
+  member: (name: string | null) => `${name ? `${name}，` : ''}欢迎回来！回复数字或文字：\n${MENU}`,
+  scanned: '收到，已记下你是通过朋友的推荐来的。回复「入会」即可加入会员。',
+};
+
+export const balanceCopy = {
+  summary(v: EffectResults['load_balance'], timeZone: string): string {
+    const lines = [`你现在有 ${formatPoints(v.available)}可用。`];
+    if (v.expiringIn30Days > 0)
+      lines.push(`其中 ${formatPoints(v.expiringIn30Days)}将在 30 天内到期，记得尽快使用。`);
+    if (v.pending > 0) lines.push(`另有 ${formatPoints(v.pending)}待到账。`);
+    lines.push(
+      v.next
+        ? `会员等级：${v.tierName}，再获得 ${formatPoints(v.next.pointsToGo)}可升级为${v.next.name}。`
+        : `会员等级：${v.tierName}，已是最高等级。`,
+    );
+    if (v.freeMaintenanceLeft > 0) lines.push(`本会员年还可享免费基础保养 ${v.freeMaintenanceLeft} 次。`);
+    for (const voucher of v.vouchers) {
+      lines.push(
+        `可用券：${voucher.name}（券码 ${voucher.code}，${formatDateZh(new Date(voucher.expiresAt), timeZone)}到期）`,
+      );
+    }
+    lines.push('回复「明细」看最近的积分变化，「兑换」用积分换礼品。');
+    return lines.join('\n');
+  },
+};
+
+export const historyCopy = {
+  empty: '你还没有积分记录。到店消费、推荐好友都能获得积分。回复「推荐」看看推荐有礼。',
+  list(entries: EffectResults['load_history']['entries'], timeZone: string): string {
+    const lines = entries.map(
+      (entry) =>
+        `· ${formatDateZh(new Date(entry.at), timeZone)} ${entry.points >= 0 ? '+' : ''}${formatPoints(entry.points)}\n  ${entry.explanation}`,
+    );
+    return `最近的积分变化：\n${lines.join('\n')}\n回复「为什么」看最近一笔是怎么算的，「查积分」看余额。`;
+  },
+  why(entry: EffectResults['load_history']['entries'][number], timeZone: string): string {
+    const sign = entry.points >= 0 ? '+' : '';
+    return `最近一笔是 ${formatDateZh(new Date(entry.at), timeZone)} ${sign}${formatPoints(entry.points)}，是这样来的：\n${entry.explanation}\n想看更多记录，回复「明细」。`;
+  },
+};
+
+export const referralCopy = {
+  share(v: EffectResults['load_referral']): string {
+    const joined =
+      v.friendsJoined > 0
+        ? `已有 ${v.friendsJoined} 位朋友通过你加入，你共获得 ${formatPoints(v.pointsEarned)}。`
+        : '还没有朋友通过你加入，快分享给身边的车主吧。';
+    return `你的推荐码：${v.code}\n把下面的二维码或链接发给朋友，朋友扫码关注并在 30 天内入会，你们都能获得积分奖励；朋友首次到店消费，你还有额外奖励。\n${joined}`;
+  },
+};
+
+export const marketingCopy = {
+  unsubscribed: '已为你退订活动和优惠消息。积分变动、保养提醒等服务通知照常发送。想恢复时回复「订阅」。',
+  alreadyUnsubscribed: '你已经退订过活动消息了。想恢复时回复「订阅」。',
+  subscribed: '已恢复接收活动和优惠消息，有好活动第一时间告诉你。不想收时回复「退订」。',
+  alreadySubscribed: '你已经在接收活动消息了。不想收时回复「退订」。',
+};
+
+export const eraseCopy = {
+  confirm:
+    '注销后，你的称呼、手机号、生日、车辆信息和微信绑定会被删除，剩余积分和未使用的券将作废，且无法恢复。\n确定注销请回复「确认注销」，不注销请回复「取消」。',
+  notConfirmed: '需要回复「确认注销」四个字才能注销',
+  done: '已为你注销会员并删除个人信息。感谢一直以来的支持，期待再次为你服务。',
+};
+
+export const signupCopy = {
+  askName: '欢迎加入车主会员！先告诉我怎么称呼你？（例如：王先生、李女士）',
+  askMobile: (name: string) => `${name}你好！请输入你的手机号，我们会发一条短信验证码确认是你本人。`,
+  askCode: '请回复短信里的验证码。没收到的话，稍等一会儿回复「重发」。',
+  codeSent: (masked: string) => `验证码已发送到 ${masked}，5 分钟内有效。`,
+  tooSoon: (seconds: number) => `验证码刚发过，请 ${seconds} 秒后再回复「重发」。`,
+  dailyLimit: '这个号码今天收到的验证码已达上限，请明天再试。回复「菜单」看看我能做什么。',
+  smsUnavailable: '短信暂时发不出去，请稍后再回复「入会」试试。',
+  wrongCode: (left: number) => `验证码不对，还可以再试 ${left} 次。`,
+  codeExpired: '验证码已失效，请回复「重发」获取新的验证码。',
+  tooManyTries: '错误次数太多，这个验证码已作废。请回复「重发」获取新的验证码。',
+  askPrivacy:
+    '入会需要你同意《会员隐私政策》：我们只用你的信息提供会员服务，不会出售给任何人，你可以随时回复「注销」删除。同意请回复「同意」。',
+  privacyRequired: '须同意隐私政策才能入会。回复「同意」继续，或回复「取消」放弃',
+  askMarketing: '要不要接收节日活动和会员优惠消息？回复「要」或「不要」（以后随时可以回复「退订」）。',
+  askBirthday: '你的生日是哪天？生日当天有惊喜。（例如 1990-05-20 或 05-20，不想填可回复「跳过」）',
+  askPlate: '最后一步：你的车牌号是？（例如 沪A12345，不想填可回复「跳过」）',
+  welcome(v: Extract<EffectResults['enrol'], { ok: true }>, name: string, timeZone: string): string {
+    const gifts = [`入会礼 ${formatPoints(v.welcomePoints)}`];
+    if (v.referralPoints > 0) gifts.push(`推荐奖励 ${formatPoints(v.referralPoints)}`);
+    const voucher = v.voucher
+      ? `\n还有一张「${v.voucher.name}」，${formatDateZh(new Date(v.voucher.expiresAt), timeZone)}前到店使用。`
+      : '';
+    return `入会成功，欢迎你，${name}！\n已送你${gifts.join('、')}。${voucher}\n回复「查积分」看看吧，或回复「菜单」看我还能做什么。`;
+  },
+  relinked: '这个手机号已经是会员了，已帮你把微信和会员账号关联好。回复「查积分」看看吧。',
+  openidLinked: '你的微信已经绑定了会员账号。回复「查积分」看看吧。',
+  notVerified: '手机号还没有验证成功，请重新输入手机号。',
+  failed: (message: string) => `入会没有成功：${message}。回复「入会」重新开始。`,
+};
+
+export const redeemCopy = {
+  empty: '暂时没有可兑换的礼品，过几天再来看看吧。回复「查积分」看你的积分。',
+  page(available: number, items: { number: number; name: string; cost: number }[], more: boolean): string {
+    const lines = items.map((item) => `${item.number}. ${item.name} — ${formatPoints(item.cost)}`);
+    const hint = more ? '回复序号选择，回复「下一页」看更多。' : '回复序号选择。';
+    return `你有 ${formatPoints(available)}可用。可兑换的礼品：\n${lines.join('\n')}\n${hint}`;
+  },
+  badChoice: '请回复礼品前面的序号',
+  notEnough: (name: string, cost: number, missing: number) =>
+    `兑换「${name}」需要 ${formatPoints(cost)}，你还差 ${formatPoints(missing)}。换一个试试，或回复「取消」。`,
+  confirm: (name: string, cost: number) =>
+    `确认用 ${formatPoints(cost)}兑换「${name}」吗？回复「确认」或「不了」。`,
+  declined: '好的，这次先不兑换。回复「兑换」可以再看看。',
+  done: (v: Extract<EffectResults['redeem'], { ok: true }>, timeZone: string) =>
+    `兑换成功！「${v.rewardName}」券码：${v.code}\n${formatDateZh(new Date(v.expiresAt), timeZone)}前到店出示券码即可使用。剩余 ${formatPoints(v.available)}。`,
+  insufficient: (missing: number) => `积分不够，还差 ${formatPoints(missing)}。回复「兑换」换一个试试。`,
+  unavailable: (message: string) => `这次没有兑换成功：${message}。回复「兑换」换一个试试。`,
+};
+
+export const missingPointsCopy = {
+  askDate: '哪天的消费没拿到积分？（例如 2026-11-20、11-20，或「今天」「昨天」）',
+  badDate: '日期应为今天或以前的真实日期，例如 2026-11-20 或 11-20',
+  askAmount: '消费金额是多少元？（例如 1280 或 1280.50）',
+  badAmount: '金额应为大于 0 的数字，最多两位小数，例如 1280.50',
+  askStore: (stores: readonly { name: string }[]) =>
+    `在哪家门店消费的？回复序号：\n${stores.map((store, i) => `${i + 1}. ${store.name}`).join('\n')}`,
+  badStore: '请回复门店前面的序号',
+  askInvoice: '有发票或小票的照片吗？有的话直接发过来，没有请回复「跳过」。',
+  badInvoice: '请发一张照片，或回复「跳过」',
+  done: (date: string, amount: string) =>
+    `已收到：${date} 消费 ${amount}。门店核实后会在这里告诉你结果。回复「查积分」看看你的积分。`,
+};
+
+const CAR_LABELS = ['车牌', '车型', '里程', '保险到期日', '年检日期'] as const;
+
+export const myCarCopy = {
+  summary(car: CarFacts | null): string {
+    const value = (text: string | null) => text ?? '未填';
+    const lines = car
+      ? [
+          `车牌：${value(car.plate)}`,
+          `车型：${value(car.model)}`,
+          `里程：${car.mileageKm === null ? '未填' : `${formatInteger(car.mileageKm)} 公里`}`,
+          `保险到期：${car.insuranceEndsOn ? isoDateZh(car.insuranceEndsOn) : '未填'}`,
+          `年检日期：${car.inspectionDueOn ? isoDateZh(car.inspectionDueOn) : '未填'}`,
+        ]
+      : ['还没有登记车辆信息。'];
+    return `你的爱车：\n${lines.join('\n')}`;
+  },
+  askField: `要更新哪一项？回复序号：\n${CAR_LABELS.map((label, i) => `${i + 1} ${label}`).join('\n')}\n不改了就回复「取消」。保险和年检日期填好后，到期前我们会提醒你。`,
+  badField: '请回复 1–5 的序号',
+  askValue: {
+    plate: '请输入车牌号（例如 沪A12345）：',
+    model: '请输入车型（例如 途观L 2023款）：',
+    mileageKm: '请输入现在的里程数，单位公里（例如 35000）：',
+    insuranceEndsOn: '请输入保险到期日（例如 2027-03-31）：',
+    inspectionDueOn: '请输入下次年检日期（例如 2027-06-30）：',
+  },
+  badModel: '车型请填 1–40 个字',
+  badMileage: '里程应为 0–2,000,000 之间的整数公里数',
+  badDate: '日期应为真实日期，例如 2027-03-31',
+  updated: (car: CarFacts) => `已更新。\n${myCarCopy.summary(car)}\n还要改别的，回复「我的车」。`,
+};
+
+export const answerCopy = {
+  yesOrNo: '请回复「要」或「不要」',
+  confirmOrNot: '请回复「确认」或「不了」',
+  mobile: '手机号应为 11 位中国大陆手机号，例如 13812345678',
+  name: '称呼应为 1–20 个字',
+  code: '验证码是短信里的几位数字',
+  birthday: '生日应为真实日期，例如 1990-05-20 或 05-20',
+  plate: '车牌号格式不正确，例如 沪A12345 或 粤BD12345',
+};

@@ -1,0 +1,27 @@
+import type { Flow } from '../src/conversation/flow-schema';
+import { balanceFlow } from './balance.flow';
+import { eraseFlow } from './erase.flow';
+import { historyFlow } from './history.flow';
+import { missingPointsFlow } from './missing-points.flow';
+import { myCarFlow } from './my-car.flow';
+import { redeemFlow } from './redeem.flow';
+import { referralFlow } from './referral.flow';
+import { signupFlow } from './signup.flow';
+import { subscribeFlow } from './subscribe.flow';
+import { unsubscribeFlow } from './unsubscribe.flow';
+import { whyFlow } from './why.flow';
+
+/** Every flow the assistant runs, one per intent (help/menu is the runtime's own). */
+export const allFlows: readonly Flow[] = [
+  balanceFlow,
+  historyFlow,
+  whyFlow,
+  redeemFlow,
+  referralFlow,
+  unsubscribeFlow,
+  subscribeFlow,
+  eraseFlow,
+  signupFlow,
+  missingPointsFlow,
+  myCarFlow,
+];

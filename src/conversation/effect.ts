@@ -1,0 +1,97 @@
+import { z } from 'zod';
+
+/**
+ * What a flow asks the services to do or look up. Flows only declare these; the conversation
+ * service carries them out and feeds the result back into the step that asked.
+ */
+export const effectSchema = z.discriminatedUnion('type', [
+  z.strictObject({ type: z.literal('load_balance') }),
+  z.strictObject({ type: z.literal('load_history'), limit: z.number().int().min(1).max(20) }),
+  z.strictObject({ type: z.literal('load_referral') }),
+  z.strictObject({ type: z.literal('set_marketing'), optIn: z.boolean() }),
+  z.strictObject({ type: z.literal('erase') }),
+  z.strictObject({ type: z.literal('send_sms_code'), mobile: z.string() }),
+  z.strictObject({ type: z.literal('verify_sms_code'), mobile: z.string(), code: z.string() }),
+  z.strictObject({
+    type: z.literal('enrol'),
+    form: z.strictObject({
+      name: z.string(),
+      mobile: z.string(),
+      privacyConsent: z.literal(true),
+      marketingConsent: z.boolean(),
+      birthday: z.string().optional(),
+      plate: z.string().optional(),
+    }),
+  }),
+  z.strictObject({ type: z.literal('load_car') }),
+  z.strictObject({
+    type: z.literal('update_car'),
+    field: z.enum(['plate', 'model', 'mileageKm', 'insuranceEndsOn', 'inspectionDueOn']),
+    value: z.union([z.string(), z.number().int()]),
+  }),
+  z.strictObject({ type: z.literal('load_catalogue') }),
+  z.strictObject({
+    type: z.literal('open_missing_report'),
+    date: z.string(),
+    amountFen: z.number().int().positive(),
+    storeId: z.string(),
+    invoice: z.strictObject({ mediaId: z.string(), imageUrl: z.string() }).nullable(),
+  }),
+  z.strictObject({ type: z.literal('redeem'), rewardId: z.string(), requestId: z.string() }),
+]);
+export type Effect = z.infer<typeof effectSchema>;
+export type EffectType = Effect['type'];
+export type EffectOf<T extends EffectType> = Extract<Effect, { type: T }>;
+
+/** A member's car as the chat shows it (dates `YYYY-MM-DD`). */
+export interface CarFacts {
+  plate: string | null;
+  model: string | null;
+  mileageKm: number | null;
+  insuranceEndsOn: string | null;
+  inspectionDueOn: string | null;
+}
+
+/** What each effect answers. Instants are ISO strings so sessions stay plain JSON. */
+export interface EffectResults {
+  load_balance: {
+    available: number;
+    pending: number;
+    expiringIn30Days: number;
+    tierName: string;
+    next: { name: string; pointsToGo: number } | null;
+    freeMaintenanceLeft: number;
+    vouchers: { name: string; code: string; expiresAt: string }[];
+  };
+  load_history: { entries: { at: string; points: number; explanation: string }[] };
+  load_referral: { code: string; scene: string; friendsJoined: number; pointsEarned: number };
+  set_marketing: { changed: boolean };
+  erase: { ok: true };
+  send_sms_code:
+    | { ok: true }
+    | { ok: false; reason: 'too_soon'; waitSeconds: number }
+    | { ok: false; reason: 'daily_limit' | 'unavailable' };
+  verify_sms_code:
+    | { ok: true }
+    | { ok: false; reason: 'wrong'; attemptsLeft: number }
+    | { ok: false; reason: 'expired' | 'too_many' };
+  enrol:
+    | {
+        ok: true;
+        welcomePoints: number;
+        referralPoints: number;
+        voucher: { name: string; expiresAt: string } | null;
+      }
+    | { ok: false; reason: 'relinked' | 'openid_linked' | 'not_verified' }
+    | { ok: false; reason: 'invalid'; message: string };
+  open_missing_report: { reportId: string };
+  load_car: { car: CarFacts | null };
+  update_car: { car: CarFacts };
+  load_catalogue: { available: number; rewards: { id: string; name: string; cost: number }[] };
+  redeem:
+    | { ok: true; rewardName: string; code: string; expiresAt: string; available: number }
+    | { ok: false; reason: 'insufficient_points'; missing: number }
+    | { ok: false; reason: 'unavailable'; message: string };
+}
+
+export type EffectResult = { [T in EffectType]: { type: T; value: EffectResults[T] } }[EffectType];

@@ -1,0 +1,18 @@
+/** What a member can ask for; flows are registered by intent (see `flows/index.ts`). */
+export const intentIds = [
+  'balance',
+  'history',
+  'why',
+  'redeem',
+  'referral',
+  'my_car',
+  'missing_points',
+  'unsubscribe',
+  'subscribe',
+  'erase',
+  'help',
+  'human',
+  'signup',
+] as const;
+
+export type IntentId = (typeof intentIds)[number];

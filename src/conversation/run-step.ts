@@ -1,0 +1,302 @@
+import type { Effect, EffectResult } from './effect';
+import type { Flow, FlowData, Step, StepContext, Transition } from './flow-schema';
+import type { IntentId } from './intents/intent-id';
+import { matchCommand } from './intents/match-command';
+import { matchIntent } from './intents/match-intent';
+import type { Reply } from './reply';
+import type { RuntimeCopy } from './runtime-copy';
+import { emptySession, type FlowState, type Session } from './session';
+
+/** A session idle for longer than this is over: the member is told, and starts afresh. */
+export const SESSION_TIMEOUT_MS = 10 * 60_000;
+
+export type StepInput =
+  | { type: 'text'; text: string }
+  /** A photo: an answer to a question that takes one (an invoice), otherwise not understood. */
+  | { type: 'image'; mediaId: string; imageUrl: string }
+  | { type: 'intent'; intent: IntentId }
+  | { type: 'effect_result'; result: EffectResult };
+
+export interface RunContext extends StepContext {
+  flows: readonly Flow[];
+  copy: RuntimeCopy;
+}
+
+export interface StepResult {
+  session: Session;
+  replies: Reply[];
+  /** At most one: the step waiting for it resumes with an `effect_result` input. */
+  effects: Effect[];
+}
+
+/**
+ * One conversation step, PURE: the session, what the member did (or what an effect answered),
+ * the context and the time → the new session, the replies and the effects to carry out.
+ * Global commands work anywhere: 取消 ends the flow, 返回 asks the previous question again,
+ * 帮助/菜单 and other intents interrupt (the flow is kept for 继续), and a flow idle for over
+ * 10 minutes is dropped politely.
+ */
+export function runStep(session: Session | null, input: StepInput, ctx: RunContext, now: Date): StepResult {
+  const run = new StepRun(session ?? emptySession(now), ctx, now);
+  run.handle(input);
+  return run.result();
+}
+
+class StepRun {
+  private readonly replies: Reply[] = [];
+  private readonly effects: Effect[] = [];
+  private flow: FlowState | null;
+  private suspended: FlowState | null;
+
+  constructor(
+    private readonly session: Session,
+    private readonly ctx: RunContext,
+    private readonly now: Date,
+  ) {
+    this.flow = session.flow;
+    this.suspended = session.suspended;
+    const idle = now.getTime() - Date.parse(session.updatedAt);
+    if (idle > SESSION_TIMEOUT_MS) {
+      if (this.flow) this.say(ctx.copy.timedOut);
+      this.flow = null;
+      this.suspended = null;
+    }
+    // A flow whose definition changed shape since is restarted rather than resumed, and one that no
+    // longer fits the person (erased or unlinked meanwhile, or signed up elsewhere) is dropped.
+    if (this.flow && !this.resumable(this.flow)) this.flow = null;
+    if (this.suspended && !this.resumable(this.suspended)) this.suspended = null;
+  }
+
+  handle(input: StepInput): void {
+    if (input.type === 'effect_result') {
+      this.onEffectResult(input.result);
+      return;
+    }
+    if (input.type === 'intent') {
+      this.startIntent(input.intent);
+      return;
+    }
+    if (input.type === 'image') {
+      this.onImage(input);
+      return;
+    }
+    const command = matchCommand(input.text);
+    if (command === 'cancel') {
+      this.cancel();
+      return;
+    }
+    if (command === 'back') {
+      this.back();
+      return;
+    }
+    if (command === 'continue') {
+      this.resume();
+      return;
+    }
+    const current = this.flow ? this.stepOf(this.flow) : null;
+    if (this.flow && current?.type === 'ask') {
+      const intent = matchIntent(input.text, { mode: 'strict' });
+      const own = this.definition(this.flow)?.intent;
+      if (intent && intent !== own) {
+        this.startIntent(intent);
+        return;
+      }
+      this.answer(this.flow, current, input.text);
+      return;
+    }
+    const intent = matchIntent(input.text, { mode: 'loose' });
+    if (intent) {
+      this.startIntent(intent);
+      return;
+    }
+    this.say(this.ctx.copy.unknown(this.ctx.member !== null));
+  }
+
+  result(): StepResult {
+    return {
+      session: {
+        ...this.session,
+        flow: this.flow,
+        suspended: this.suspended,
+        updatedAt: this.now.toISOString(),
+      },
+      replies: this.replies,
+      effects: this.effects,
+    };
+  }
+
+  private startIntent(intent: IntentId): void {
+    // An unfinished question is kept for 继续; a flow waiting on an effect has nothing to resume.
+    if (this.flow && this.stepOf(this.flow)?.type === 'ask') this.suspended = this.flow;
+    this.flow = null;
+    const isMember = this.ctx.member !== null;
+    if (intent === 'help') {
+      this.say(this.ctx.copy.menu(isMember));
+      this.hintResume();
+      return;
+    }
+    const flow = this.ctx.flows.find((candidate) => candidate.intent === intent);
+    if (!flow) {
+      this.say(this.ctx.copy.unsupported);
+      this.hintResume();
+      return;
+    }
+    if (flow.audience === 'member' && !isMember) {
+      this.say(this.ctx.copy.membersOnly);
+      this.hintResume();
+      return;
+    }
+    if (flow.audience === 'guest' && isMember) {
+      this.say(this.ctx.copy.alreadyMember);
+      this.hintResume();
+      return;
+    }
+    if (this.suspended?.flowId === flow.id) this.suspended = null;
+    this.enter({ flowId: flow.id, flowVersion: flow.version, step: flow.start, data: {}, history: [] });
+  }
+
+  private cancel(): void {
+    if (!this.flow && !this.suspended) {
+      this.say(this.ctx.copy.nothingToCancel);
+      return;
+    }
+    this.flow = null;
+    this.suspended = null;
+    this.say(this.ctx.copy.cancelled);
+  }
+
+  private back(): void {
+    const state = this.flow;
+    if (!state) {
+      this.resume();
+      return;
+    }
+    const previous = state.history.at(-1);
+    if (!previous) {
+      this.say(this.ctx.copy.firstStep);
+      this.enter(state);
+      return;
+    }
+    this.enter({ ...state, step: previous, history: state.history.slice(0, -1) });
+  }
+
+  private resume(): void {
+    if (this.flow) {
+      this.enter(this.flow);
+      return;
+    }
+    if (!this.suspended) {
+      this.say(this.ctx.copy.nothingToContinue);
+      return;
+    }
+    const state = this.suspended;
+    this.suspended = null;
+    this.enter(state);
+  }
+
+  private onImage(image: { mediaId: string; imageUrl: string }): void {
+    const step = this.flow ? this.stepOf(this.flow) : null;
+    if (this.flow && step?.type === 'ask') {
+      this.answer(this.flow, step, { mediaId: image.mediaId, imageUrl: image.imageUrl });
+      return;
+    }
+    this.say(this.ctx.copy.unknown(this.ctx.member !== null));
+  }
+
+  private answer(state: FlowState, step: Step & { type: 'ask' }, answer: string | object): void {
+    const parsed = step.answer(state.data, this.ctx).safeParse(answer);
+    if (!parsed.success) {
+      // A photo where words were asked for fails the schema's type check, which has no Chinese.
+      const reason =
+        typeof answer === 'string' ? (parsed.error.issues[0]?.message ?? '') : this.ctx.copy.textNeeded;
+      this.say(this.ctx.copy.retry(reason));
+      this.enter(state);
+      return;
+    }
+    // Asking the same question again (a wrong code) leaves one entry, so 返回 goes further back.
+    const history = state.history.at(-1) === step.id ? state.history : [...state.history, step.id];
+    const answered = { ...state, history };
+    if (typeof step.next === 'function') {
+      this.follow(answered, step.next(parsed.data, state.data, this.ctx));
+      return;
+    }
+    this.follow(answered, { next: step.next, data: { [step.save]: parsed.data } });
+  }
+
+  private onEffectResult(result: EffectResult): void {
+    const state = this.flow;
+    const step = state ? this.stepOf(state) : null;
+    // A result nobody waits for (the flow was cancelled or timed out meanwhile) is dropped.
+    if (!state || step?.type !== 'effect') return;
+    this.follow(state, step.onResult(result, state.data, this.ctx));
+  }
+
+  private follow(state: FlowState, transition: Transition): void {
+    if (transition.replies) this.replies.push(...transition.replies);
+    const data: FlowData = { ...state.data, ...transition.data };
+    if (transition.next === null) {
+      this.finish();
+      return;
+    }
+    this.enter({ ...state, step: transition.next, data });
+  }
+
+  /** Runs steps from `state.step` until one waits for the member or an effect, or the flow ends. */
+  private enter(state: FlowState): void {
+    let current = state;
+    for (let hops = 0; hops < 50; hops++) {
+      const step = this.stepOf(current);
+      if (!step) {
+        this.finish();
+        return;
+      }
+      if (step.type === 'ask') {
+        this.replies.push(...step.prompt(current.data, this.ctx));
+        this.flow = current;
+        return;
+      }
+      if (step.type === 'effect') {
+        this.effects.push(step.effect(current.data, this.ctx));
+        this.flow = current;
+        return;
+      }
+      this.replies.push(...step.say(current.data, this.ctx));
+      if (step.next === null) {
+        this.finish();
+        return;
+      }
+      current = { ...current, step: step.next };
+    }
+    throw new Error(`flow ${state.flowId} loops through say steps`);
+  }
+
+  private finish(): void {
+    this.flow = null;
+    this.hintResume();
+  }
+
+  private hintResume(): void {
+    if (!this.suspended) return;
+    const title = this.definition(this.suspended)?.title;
+    if (title) this.say(this.ctx.copy.resumeHint(title));
+  }
+
+  private resumable(state: FlowState): boolean {
+    const flow = this.definition(state);
+    if (!flow || flow.version !== state.flowVersion) return false;
+    const isMember = this.ctx.member !== null;
+    return flow.audience === 'anyone' || (flow.audience === 'member') === isMember;
+  }
+
+  private definition(state: FlowState): Flow | undefined {
+    return this.ctx.flows.find((flow) => flow.id === state.flowId);
+  }
+
+  private stepOf(state: FlowState): Step | undefined {
+    return this.definition(state)?.steps.find((step) => step.id === state.step);
+  }
+
+  private say(value: string): void {
+    this.replies.push({ text: value });
+  }
+}

@@ -1,0 +1,29 @@
+import { z } from 'zod';
+
+/** Where a member is inside a flow. `history` holds the ask steps answered, for 返回. */
+export const flowStateSchema = z.strictObject({
+  flowId: z.string(),
+  flowVersion: z.number().int(),
+  step: z.string(),
+  data: z.record(z.string(), z.unknown()),
+  history: z.array(z.string()),
+});
+export type FlowState = z.infer<typeof flowStateSchema>;
+
+/**
+ * A member's conversation state (kept in Redis between messages, never in process memory). `v`
+ * is the shape's version; `version` the optimistic-concurrency counter the store compares.
+ */
+export const sessionSchema = z.strictObject({
+  v: z.literal(1),
+  version: z.number().int().min(0),
+  flow: flowStateSchema.nullable(),
+  /** A flow interrupted by another intent, resumed with 继续. */
+  suspended: flowStateSchema.nullable(),
+  updatedAt: z.iso.datetime(),
+});
+export type Session = z.infer<typeof sessionSchema>;
+
+export function emptySession(now: Date): Session {
+  return { v: 1, version: 0, flow: null, suspended: null, updatedAt: now.toISOString() };
+}

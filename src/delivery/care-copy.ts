@@ -1,0 +1,64 @@
+import type { CareMessage } from '../rules/care-due';
+import type { DeliveryRequestInput } from './delivery-request';
+
+/**
+ * The member-facing words of each care message (RULES.md §7–8), short and friendly, each ending
+ * with what the member can do next. Placeholders ({name}, {date}, {expiringPoints}…) are filled
+ * per member at delivery; facts that are not placeholders (a plate, a voucher code) are written in
+ * here. Pure: the same care message always gives the same request.
+ */
+export function careDeliveryRequest(message: CareMessage): DeliveryRequestInput {
+  const { facts } = message;
+  const base = {
+    key: message.key,
+    memberId: message.memberId,
+    category: message.category,
+    kind: message.kind,
+    genericText: null,
+    template: null,
+  };
+  switch (message.kind) {
+    case 'birthday':
+      return {
+        ...base,
+        text: facts.giftVoucher
+          ? '{name}，祝您生日快乐！🎂 今天消费享双倍积分，生日礼遇券已放进您的卡包。回复「我的券」查看。'
+          : '{name}，祝您生日快乐！🎂 今天到店消费享双倍积分。回复「查积分」看看您的积分。',
+      };
+    case 'insurance_renewal':
+      return {
+        ...base,
+        text: `{name}，您的爱车${plate(facts.plate)}保险将于 {date} 到期。到店续保还能赚积分，回复「人工」我们帮您办理。`,
+        values: { date: String(facts.date) },
+      };
+    case 'inspection_due':
+      return {
+        ...base,
+        text: `{name}，您的爱车${plate(facts.plate)}年检将于 {date} 到期，别忘了预约哦。回复「人工」我们帮您安排。`,
+        values: { date: String(facts.date) },
+      };
+    case 'points_expiring':
+      return {
+        ...base,
+        text: '{name}，您有 {expiringPoints} 积分将于 {date} 到期。回复「兑换」看看能换什么吧。',
+        values: { expiringPoints: Number(facts.expiringPoints), date: String(facts.date) },
+      };
+    case 'voucher_expiring':
+      return {
+        ...base,
+        text: `{name}，您的「${String(facts.voucherName)}」（券码 ${String(facts.code)}）将于 {date} 到期，记得到店使用哦。`,
+        values: { date: String(facts.date) },
+      };
+    case 'win_back':
+      return {
+        ...base,
+        text: '{name}，好久不见！您的爱车该做个检查了，本月到店保养享会员积分。回复「查积分」看看您的权益，回复「退订」不再接收此类消息。',
+        genericText:
+          '好久不见！您的爱车该做个检查了，本月到店保养享会员积分。回复「查积分」看看您的权益，回复「退订」不再接收此类消息。',
+      };
+  }
+}
+
+function plate(value: unknown): string {
+  return typeof value === 'string' && value ? `（${value}）` : '';
+}

@@ -1,0 +1,386 @@
+import type { Redis } from 'ioredis';
+import { allFlows } from '../../flows';
+import { runtimeCopy, welcomeCopy } from '../../flows/copy/zh-CN';
+import { type InboundMessage, inboundMessageSchema } from '../channels/inbound-message';
+import type { Effect, EffectResult, EffectResults } from '../conversation/effect';
+import { matchClickKey } from '../conversation/intents/match-intent';
+import { MemberLock } from '../conversation/member-lock';
+import type { Reply } from '../conversation/reply';
+import { type RunContext, runStep, type StepInput } from '../conversation/run-step';
+import { SessionStore } from '../conversation/session-store';
+import type { MemberRecord } from '../data/models/member-model';
+import { explainEntry } from '../rules/explain-entry';
+import { localDateOf } from '../rules/zoned-time';
+import { MarketingConsentService } from './marketing-consent-service';
+import { MemberCarService } from './member-car-service';
+import { MemberLinkService } from './member-link-service';
+import { memberView } from './member-view';
+import type { RedeemFailure } from './redemption-service';
+import type { Services } from './services';
+import { SmsCodeService } from './sms-code-service';
+import type { SmsSender } from './sms/sms-sender';
+import { effectiveState } from './voucher-service';
+
+export interface ConversationDeps {
+  services: Services;
+  redis: Redis;
+  /** null when no sender is configured: sign-up then says SMS is unavailable. */
+  smsSender: SmsSender | null;
+}
+
+/** Replies of a handled message are kept this long, so a re-delivery gets them again unchanged. */
+const REPLY_MEMO_SECONDS = 600;
+/** Effects one message may chain (send code → …); a flow needing more is a bug. */
+const MAX_EFFECTS = 10;
+
+const REDEEM_FAILURES: Record<Exclude<RedeemFailure['reason'], 'insufficient_points'>, string> = {
+  member_not_found: '没有找到你的会员账号',
+  reward_not_found: '这个礼品已经不在了',
+  inactive: '这个礼品已下架',
+  out_of_stock: '这个礼品已经兑完了',
+  request_conflict: '请求重复了，请重新选择',
+  in_progress: '上一笔兑换还在处理中，请稍后再试',
+  store_not_allowed: '这个礼品只能在指定门店兑换',
+  tier_too_low: '这个礼品需要更高的会员等级',
+  limit_reached: '你已达到这个礼品的兑换次数上限',
+};
+
+/**
+ * The single entry point of member conversations: `handle(inbound)` → the replies to send.
+ * Channels (the WeChat queue consumer, the simulator, any Wechaty puppet) call it and render the
+ * replies; it finds the member by the chat user id, runs the pure step (`runStep`), carries out
+ * the effects the flow declares through the services, and saves the session. Messages of one chat
+ * user run one at a time (Redis lock) and in arrival order within a process.
+ */
+export class ConversationService {
+  private readonly sessions: SessionStore;
+  private readonly lock: MemberLock;
+  private readonly links: MemberLinkService;
+  private readonly marketing: MarketingConsentService;
+  private readonly cars: MemberCarService;
+  readonly smsCodes: SmsCodeService;
+  private readonly queues = new Map<string, Promise<unknown>>();
+
+  constructor(private readonly deps: ConversationDeps) {
+    const { services, redis } = deps;
+    this.sessions = new SessionStore(redis);
+    this.lock = new MemberLock(redis);
+    this.links = new MemberLinkService(services);
+    this.marketing = new MarketingConsentService(services);
+    this.cars = new MemberCarService(services);
+    this.smsCodes = new SmsCodeService(services, redis, deps.smsSender);
+  }
+
+  /** Handles one member action (validated here) and returns the replies, in order. */
+  async handle(inbound: InboundMessage): Promise<Reply[]> {
+    const message = inboundMessageSchema.parse(inbound);
+    const key = `${message.channel}:${message.accountId}:${message.userId}`;
+    return this.inArrivalOrder(key, () => this.lock.withLock(key, () => this.once(key, message)));
+  }
+
+  /** Chains calls per chat user in this process, so they take the Redis lock in arrival order. */
+  private inArrivalOrder<T>(key: string, work: () => Promise<T>): Promise<T> {
+    const previous = this.queues.get(key) ?? Promise.resolve();
+    const next = previous.then(work, work);
+    const settled = next.catch(() => undefined);
+    this.queues.set(key, settled);
+    void settled.then(() => {
+      if (this.queues.get(key) === settled) this.queues.delete(key);
+    });
+    return next;
+  }
+
+  private async once(key: string, message: InboundMessage): Promise<Reply[]> {
+    const { redis } = this.deps;
+    const memoKey = `conv:replies:${key}:${message.id}`;
+    const memo = await redis.get(memoKey);
+    if (memo) return JSON.parse(memo) as Reply[];
+    const replies = await this.process(key, message);
+    await redis.set(memoKey, JSON.stringify(replies), 'EX', REPLY_MEMO_SECONDS);
+    return replies;
+  }
+
+  private async process(key: string, message: InboundMessage): Promise<Reply[]> {
+    const { content } = message;
+    await this.noteForDelivery(message);
+    switch (content.type) {
+      case 'follow':
+        return this.onFollow(key, message.userId, content.scene);
+      case 'scan':
+        return this.onScan(message.userId, content.scene);
+      case 'unfollow':
+        await this.links.unlinkOpenid(message.userId);
+        await this.sessions.delete(key);
+        return [];
+      case 'menu_click': {
+        const intent = matchClickKey(content.key);
+        return this.converse(
+          key,
+          message,
+          intent ? { type: 'intent', intent } : { type: 'text', text: content.key },
+        );
+      }
+      case 'text':
+        return this.converse(key, message, { type: 'text', text: content.text });
+      case 'voice':
+        return this.converse(key, message, { type: 'text', text: content.recognition ?? '' });
+      case 'image':
+        return this.converse(key, message, {
+          type: 'image',
+          mediaId: content.mediaId,
+          imageUrl: content.imageUrl,
+        });
+      case 'link':
+        // No flow takes a link: a waiting question is asked again, else the menu hint.
+        return this.converse(key, message, { type: 'text', text: '' });
+      case 'location_received':
+      case 'menu_view':
+      case 'delivery_report':
+        return [];
+    }
+  }
+
+  /**
+   * Tells delivery what WeChat's outbound rules depend on (WECHAT.md §4): a member's message,
+   * follow, scan or menu click opens the 48-hour customer-service window; an unfollow stops
+   * messages; a template delivery report closes the loop on that send.
+   */
+  private async noteForDelivery(message: InboundMessage): Promise<void> {
+    const { content } = message;
+    const { delivery } = this.deps.services;
+    if (content.type === 'delivery_report') {
+      const status = { delivered: 'success', blocked: 'failed:user block', failed: 'failed: system failed' }[
+        content.status
+      ];
+      await delivery.noteTemplateFinished(content.sentMessageId, status);
+      return;
+    }
+    if (content.type === 'location_received' || content.type === 'menu_view') return;
+    const member = await this.links.findByOpenid(message.userId);
+    if (!member) return;
+    const at = new Date(message.sentAt);
+    if (content.type === 'unfollow') await delivery.noteUnfollowed(member._id, at);
+    else await delivery.noteInbound(member._id, at);
+  }
+
+  private async onFollow(key: string, userId: string, scene: string | null): Promise<Reply[]> {
+    await this.sessions.delete(key);
+    const member = await this.links.findByOpenid(userId);
+    if (member) return [{ text: welcomeCopy.member(member.name) }];
+    await this.recordReferralOpen(userId, scene);
+    return [{ text: welcomeCopy.newcomer }];
+  }
+
+  private async onScan(userId: string, scene: string): Promise<Reply[]> {
+    const member = await this.links.findByOpenid(userId);
+    if (member) return [{ text: welcomeCopy.member(member.name) }];
+    const recorded = await this.recordReferralOpen(userId, scene);
+    return [{ text: recorded ? welcomeCopy.scanned : welcomeCopy.newcomer }];
+  }
+
+  /** A `ref_<code>` scene starts the 30-day referral window for this person (RULES.md §6). */
+  private async recordReferralOpen(userId: string, scene: string | null): Promise<boolean> {
+    if (!scene?.startsWith('ref_')) return false;
+    const { referrals, logger, clock } = this.deps.services;
+    const outcome = await referrals.recordOpen({ referralCode: scene.slice(4), openid: userId, at: clock() });
+    if (!outcome.ok) logger.info({ reason: outcome.reason }, 'referral scene not recorded');
+    return outcome.ok;
+  }
+
+  private async converse(key: string, message: InboundMessage, input: StepInput): Promise<Reply[]> {
+    const { services } = this.deps;
+    const now = services.clock();
+    const program = services.program.current();
+    const timeZone = program.timezone;
+    const member = await this.links.findByOpenid(message.userId);
+    const ctx: RunContext = {
+      member: member ? { id: member._id, name: member.name } : null,
+      timeZone,
+      today: localDateOf(now, timeZone),
+      stores: program.stores.map((store) => ({ id: store.id, name: store.name })),
+      messageId: message.id,
+      flows: allFlows,
+      copy: runtimeCopy,
+    };
+    let step = runStep(await this.sessions.load(key), input, ctx, now);
+    const replies = [...step.replies];
+    let erased = false;
+    for (let hops = 0; step.effects.length > 0; hops++) {
+      if (hops >= MAX_EFFECTS) throw new Error(`flow chained more than ${MAX_EFFECTS} effects`);
+      const effect = step.effects[0]!;
+      const result = await this.perform(effect, ctx.member?.id ?? null, message.userId);
+      erased ||= effect.type === 'erase';
+      step = runStep(step.session, { type: 'effect_result', result }, ctx, now);
+      replies.push(...step.replies);
+    }
+    if (erased || (!step.session.flow && !step.session.suspended)) {
+      await this.sessions.delete(key);
+    } else if (!(await this.sessions.save(key, step.session))) {
+      // Only possible when the lock's lease ran out mid-message: the newer session wins.
+      services.logger.warn({ key }, 'conversation session changed concurrently; kept the newer one');
+    }
+    return replies;
+  }
+
+  /** Carries out one effect through the services and answers in the shape the flow expects. */
+  private async perform(effect: Effect, memberId: string | null, userId: string): Promise<EffectResult> {
+    switch (effect.type) {
+      case 'send_sms_code':
+        return { type: effect.type, value: await this.smsCodes.send(effect.mobile) };
+      case 'verify_sms_code':
+        return { type: effect.type, value: await this.smsCodes.verify(effect.mobile, effect.code, userId) };
+      case 'enrol':
+        return { type: effect.type, value: await this.enrol(effect.form, userId) };
+    }
+    // Every other effect acts for the member the runtime already checked is there.
+    if (!memberId) throw new Error(`effect ${effect.type} needs a member`);
+    const { services } = this.deps;
+    switch (effect.type) {
+      case 'load_balance':
+        return { type: effect.type, value: await this.balance(memberId) };
+      case 'load_history': {
+        const timeZone = services.program.current().timezone;
+        const entries = await services.db.memberStore.ledgerOf(memberId, {
+          limit: effect.limit,
+          newestFirst: true,
+        });
+        const value = entries.map((entry) => ({
+          at: new Date(entry.at).toISOString(),
+          points: entry.points,
+          explanation: explainEntry(entry, timeZone),
+        }));
+        return { type: effect.type, value: { entries: value } };
+      }
+      case 'load_referral': {
+        const summary = await services.referrals.referralSummary(memberId);
+        if (!summary) throw new Error(`member ${memberId} vanished`);
+        const { code, scene, friendsJoined, pointsEarned } = summary;
+        return { type: effect.type, value: { code, scene, friendsJoined, pointsEarned } };
+      }
+      case 'set_marketing': {
+        const outcome = await this.marketing.setMarketing(memberId, effect.optIn, 'chat');
+        return { type: effect.type, value: { changed: outcome.ok && outcome.changed } };
+      }
+      case 'erase':
+        await services.erasure.erase(memberId, { channel: 'chat' });
+        return { type: effect.type, value: { ok: true } };
+      case 'load_catalogue': {
+        const rewards = await services.rewards.list({ activeOnly: true });
+        const { available } = (await this.balance(memberId)) ?? { available: 0 };
+        const offered = rewards
+          .filter((reward) => reward.stock !== 0)
+          .map((reward) => ({ id: reward.id, name: reward.name, cost: reward.cost }));
+        return { type: effect.type, value: { available, rewards: offered } };
+      }
+      case 'redeem':
+        return { type: effect.type, value: await this.redeem(memberId, effect.rewardId, effect.requestId) };
+      case 'load_car':
+        return { type: effect.type, value: { car: await this.cars.car(memberId) } };
+      case 'update_car':
+        return {
+          type: effect.type,
+          value: { car: await this.cars.update(memberId, effect.field, effect.value) },
+        };
+      case 'open_missing_report': {
+        const outcome = await services.missingPoints.open({
+          memberId,
+          date: effect.date,
+          amountFen: effect.amountFen,
+          storeId: effect.storeId,
+          invoiceUrl: effect.invoice?.imageUrl ?? null,
+          invoiceMediaId: effect.invoice?.mediaId ?? null,
+          channel: 'chat',
+        });
+        if (!outcome.ok) throw new Error(`member ${memberId} vanished`);
+        return { type: effect.type, value: { reportId: outcome.report.id } };
+      }
+    }
+  }
+
+  private async balance(memberId: string): Promise<EffectResults['load_balance']> {
+    const { services } = this.deps;
+    const member = await services.db.members
+      .findOne({ _id: memberId, status: 'active' })
+      .lean<MemberRecord>();
+    if (!member) throw new Error(`member ${memberId} vanished`);
+    const now = services.clock();
+    const view = memberView(member, now, services.program.current(), false);
+    const vouchers = (await services.vouchers.listForMember(memberId, 'issued'))
+      .filter((voucher) => effectiveState(voucher, now) === 'issued')
+      .map((voucher) => ({
+        name: voucher.name,
+        code: voucher.code,
+        expiresAt: new Date(voucher.expiresAt).toISOString(),
+      }));
+    return {
+      available: view.balance.available,
+      pending: view.balance.pending,
+      expiringIn30Days: view.balance.expiringIn30Days,
+      tierName: view.tier.name,
+      next: view.tier.next ? { name: view.tier.next.name, pointsToGo: view.tier.next.pointsToGo } : null,
+      freeMaintenanceLeft: view.tier.freeMaintenance.left,
+      vouchers,
+    };
+  }
+
+  private async enrol(
+    form: Extract<Effect, { type: 'enrol' }>['form'],
+    userId: string,
+  ): Promise<EffectResults['enrol']> {
+    const { services } = this.deps;
+    if (!(await this.smsCodes.isVerified(form.mobile, userId))) return { ok: false, reason: 'not_verified' };
+    const storeId = services.program.current().stores[0]!.id;
+    const outcome = await services.enrolment.enrol(form, { channel: 'chat', storeId, openid: userId });
+    if (outcome.ok) {
+      await this.smsCodes.forgetVerified(form.mobile, userId);
+      const { welcome, referral } = outcome.result;
+      return {
+        ok: true,
+        welcomePoints: welcome?.points ?? 0,
+        referralPoints: referral?.newcomerPoints ?? 0,
+        voucher: welcome?.voucher
+          ? { name: welcome.voucher.name, expiresAt: welcome.voucher.expiresAt }
+          : null,
+      };
+    }
+    switch (outcome.reason) {
+      case 'already_member':
+        // The mobile's owner proved it by SMS: this chat user is that member (a new openid).
+        await this.links.linkOpenid(outcome.memberId, userId);
+        await this.smsCodes.forgetVerified(form.mobile, userId);
+        return { ok: false, reason: 'relinked' };
+      case 'openid_linked':
+        return { ok: false, reason: 'openid_linked' };
+      case 'invalid_input':
+        return { ok: false, reason: 'invalid', message: outcome.issues[0]?.message ?? '信息不完整' };
+      case 'unknown_referral_code':
+        return { ok: false, reason: 'invalid', message: '推荐码无效' };
+    }
+  }
+
+  private async redeem(
+    memberId: string,
+    rewardId: string,
+    requestId: string,
+  ): Promise<EffectResults['redeem']> {
+    const outcome = await this.deps.services.redemptions.redeem({
+      memberId,
+      rewardId,
+      requestId,
+      storeId: null,
+    });
+    if (outcome.ok) {
+      const { result } = outcome;
+      return {
+        ok: true,
+        rewardName: result.rewardName,
+        code: result.voucher.code,
+        expiresAt: result.voucher.expiresAt,
+        available: result.balance.available,
+      };
+    }
+    if (outcome.reason === 'insufficient_points')
+      return { ok: false, reason: 'insufficient_points', missing: outcome.missing };
+    return { ok: false, reason: 'unavailable', message: REDEEM_FAILURES[outcome.reason] };
+  }
+}

@@ -1,0 +1,611 @@
+import type { Program } from '../config/program-schema';
+import { isDuplicateKeyError } from '../data/duplicate-key';
+import type { DeliveryChannel, DeliveryRecord, DeliveryStatus } from '../data/models/delivery-model';
+import type { DeliveryStateRecord } from '../data/models/delivery-state-model';
+import type { MemberRecord } from '../data/models/member-model';
+import { counterKeys, currentCounts } from '../delivery/delivery-counters';
+import { type DeliveryRequestInput, deliveryRequestSchema } from '../delivery/delivery-request';
+import { type DeliveryDecision, decideDelivery, type MemberDeliveryState } from '../delivery/policy';
+import { type RenderValues, renderMessage } from '../delivery/render-message';
+import { availableBalance } from '../rules/points-account';
+import type { ServiceContext } from './service-context';
+
+/** WeChat failure kinds (see `channels/wechat-oa/wechat-failure.ts`), as delivery acts on them. */
+export type SendFailureKind =
+  | 'window_closed'
+  | 'unfollowed'
+  | 'rate_limited'
+  | 'quota'
+  | 'invalid_token'
+  | 'permanent'
+  | 'transient';
+
+export interface SendFailure {
+  ok: false;
+  kind: SendFailureKind;
+  errcode: number | null;
+  errmsg: string;
+}
+
+/**
+ * What delivery needs from the channel: the official-account client (`OaApi`) satisfies it as is;
+ * tests and the simulator pass their own.
+ */
+export interface DeliverySender {
+  /** `parts`: messages it took (a long text is split; each counts against the window's 5). */
+  sendText(openid: string, text: string): Promise<{ ok: true; parts?: number } | SendFailure>;
+  sendTemplate(message: {
+    openid: string;
+    templateId: string;
+    data: Record<string, string>;
+    clientMsgId: string;
+  }): Promise<{ ok: true; msgId: string } | SendFailure>;
+}
+
+/** Adds the job that delivers `key` (round `round`, after `delayMs`); idempotent per key and round. */
+export interface DeliveryJobs {
+  add(key: string, round: number, delayMs: number): Promise<void>;
+}
+
+export type EnqueueOutcome =
+  | { ok: true; status: 'enqueued'; key: string }
+  | { ok: true; status: 'duplicate'; key: string; current: DeliveryStatus }
+  | { ok: false; reason: 'invalid_request'; issues: string[] };
+
+/**
+ * What one delivery job did. `retry` asks the queue for another attempt with backoff (WeChat busy,
+ * quota, network); `failed` is final (the processor makes it an `UnrecoverableError`).
+ */
+export type DeliverOutcome =
+  | { status: 'sent'; channel: DeliveryChannel; msgId?: string }
+  | { status: 'mass_pending'; channel: 'mass_send' }
+  | { status: 'skipped'; reason: string }
+  | { status: 'deferred'; until: string }
+  | { status: 'held'; reason: string }
+  | { status: 'retry'; reason: string; errcode: number | null }
+  | { status: 'failed'; errcode: number | null; errmsg: string }
+  | { status: 'noop'; current: DeliveryStatus | 'missing' };
+
+export type DeliveryListener = (event: { key: string; outcome: DeliverOutcome }) => void;
+
+/** A claim older than this belongs to a worker that died mid-send (BullMQ's lock is 30 s). */
+const STALE_SENDING_MS = 60_000;
+/** The recovery sweep re-adds jobs for records queued this long ago without progress. */
+const STALE_QUEUED_MS = 10 * 60_000;
+const RECOVERY_BATCH = 1_000;
+
+/**
+ * Every outbound message to a member goes through here (RULES.md §7–8, WECHAT.md §4):
+ * `enqueue` records it once under its key and adds a job; `deliver` (the job) claims the record,
+ * loads the member and their delivery state, runs the pure policy and carries out its decision
+ * through the official-account API, recording the outcome with conditional updates.
+ * `noteInbound` is called by the conversation side for every message a member sends: it opens the
+ * customer-service window and releases messages held for it.
+ */
+export class DeliveryService {
+  private jobs: DeliveryJobs | null = null;
+  private sender: DeliverySender | null = null;
+  private readonly listeners: DeliveryListener[] = [];
+
+  constructor(private readonly ctx: ServiceContext) {}
+
+  /** The queue producer (every role) and the channel client (where jobs run); set at start-up. */
+  connect(parts: { jobs?: DeliveryJobs; sender?: DeliverySender }): void {
+    if (parts.jobs) this.jobs = parts.jobs;
+    if (parts.sender) this.sender = parts.sender;
+  }
+
+  /** Called with every job outcome (metrics). */
+  onOutcome(listener: DeliveryListener): void {
+    this.listeners.push(listener);
+  }
+
+  /** Records the message under its key (once) and adds its job. A repeated key adds nothing. */
+  async enqueue(input: DeliveryRequestInput): Promise<EnqueueOutcome> {
+    const parsed = deliveryRequestSchema.safeParse(input);
+    if (!parsed.success) {
+      return {
+        ok: false,
+        reason: 'invalid_request',
+        issues: parsed.error.issues.map((i) => `${i.path.join('.') || 'text'}: ${i.message}`),
+      };
+    }
+    const request = parsed.data;
+    const now = this.ctx.clock();
+    try {
+      await this.ctx.db.delivery.deliveries.create({
+        _id: request.key,
+        memberId: request.memberId,
+        category: request.category,
+        kind: request.kind,
+        text: request.text,
+        genericText: request.genericText,
+        template: request.template,
+        values: request.values,
+        expiresAt: request.expiresAt,
+        status: 'queued',
+        round: 0,
+        createdAt: now,
+        updatedAt: now,
+      });
+    } catch (err) {
+      if (!isDuplicateKeyError(err)) throw err;
+      const existing = await this.ctx.db.delivery.deliveries
+        .findById(request.key, { status: 1 })
+        .lean<Pick<DeliveryRecord, 'status'>>();
+      return { ok: true, status: 'duplicate', key: request.key, current: existing?.status ?? 'queued' };
+    }
+    // Should this fail (Redis away), the record stays `queued` and the recovery sweep adds the job.
+    await this.requireJobs().add(request.key, 0, 0);
+    return { ok: true, status: 'enqueued', key: request.key };
+  }
+
+  /** The delivery job: claim → decide → send → record. `finalAttempt` turns a retry into `failed`. */
+  async deliver(key: string, options: { finalAttempt?: boolean } = {}): Promise<DeliverOutcome> {
+    const outcome = await this.deliverOnce(key, options.finalAttempt ?? false);
+    for (const listener of this.listeners) listener({ key, outcome });
+    return outcome;
+  }
+
+  /**
+   * The member wrote to us at `at`: a new customer-service window (48 h, 5 messages) opens and the
+   * messages held for it (WeChat 45047) are queued again. Writing also proves they follow.
+   * An older `at` than the one recorded changes nothing. Returns how many held messages were released.
+   */
+  async noteInbound(memberId: string, at: Date): Promise<number> {
+    const states = this.ctx.db.delivery.states;
+    try {
+      await states.updateOne(
+        { _id: memberId, $or: [{ lastInboundAt: null }, { lastInboundAt: { $lt: at } }] },
+        { $set: { lastInboundAt: at, csSentSinceInbound: 0, unfollowedAt: null, updatedAt: at } },
+        { upsert: true },
+      );
+    } catch (err) {
+      // The state exists with a later inbound: nothing to open.
+      if (!isDuplicateKeyError(err)) throw err;
+    }
+    const held = await this.ctx.db.delivery.deliveries
+      .find({ memberId, status: 'held' }, { _id: 1, round: 1 })
+      .lean<Pick<DeliveryRecord, '_id' | 'round'>[]>();
+    let released = 0;
+    for (const record of held) {
+      const round = record.round + 1;
+      const moved = await this.ctx.db.delivery.deliveries.updateOne(
+        { _id: record._id, status: 'held', round: record.round },
+        { $set: { status: 'queued', reason: null, round, updatedAt: this.ctx.clock() } },
+      );
+      if (moved.modifiedCount === 1) {
+        released++;
+        await this.requireJobs().add(record._id, round, 0);
+      }
+    }
+    return released;
+  }
+
+  /** The member unfollowed (the `unsubscribe` event): nothing more goes to them until they write. */
+  async noteUnfollowed(memberId: string, at: Date): Promise<void> {
+    await this.ctx.db.delivery.states.updateOne(
+      { _id: memberId },
+      { $set: { unfollowedAt: at, updatedAt: at } },
+      { upsert: true },
+    );
+  }
+
+  /**
+   * WeChat's `TEMPLATESENDJOBFINISH` event for a template we sent: `success`, or `failed:user block`
+   * / `failed: system failed` (the member never got it) → the delivery becomes `failed` with that
+   * reason. Repeats of the event change nothing. False when no sent template has this msgid.
+   */
+  async noteTemplateFinished(msgId: string, status: string): Promise<boolean> {
+    if (status === 'success') return (await this.ctx.db.delivery.deliveries.exists({ msgId })) !== null;
+    const reason = /user\s*block/i.test(status) ? 'user_block' : 'system_failed';
+    const updated = await this.ctx.db.delivery.deliveries.updateOne(
+      { msgId, status: 'sent', channel: 'template' },
+      { $set: { status: 'failed', reason, errmsg: status, updatedAt: this.ctx.clock() } },
+    );
+    return updated.matchedCount === 1;
+  }
+
+  /** The delivery record, for staff and tests. */
+  async find(key: string): Promise<DeliveryRecord | null> {
+    return this.ctx.db.delivery.deliveries.findById(key).lean<DeliveryRecord>();
+  }
+
+  /**
+   * Crash recovery: records whose job may be lost (queued without progress, or claimed by a worker
+   * that died mid-send) get their job again. Re-adding is harmless: a job id exists once per round,
+   * and `deliver` only acts on a record it can claim.
+   */
+  async recoverStuck(): Promise<number> {
+    // The start-up sweep runs before the queues exist; the maintenance queue's sweeps follow.
+    if (!this.jobs) return 0;
+    const now = this.ctx.clock().getTime();
+    const deliveries = this.ctx.db.delivery.deliveries;
+    const stuck = await deliveries
+      .find(
+        {
+          $or: [
+            { status: 'queued', updatedAt: { $lt: new Date(now - STALE_QUEUED_MS) } },
+            { status: 'sending', sendingSince: { $lt: new Date(now - STALE_SENDING_MS) } },
+          ],
+        },
+        { _id: 1, round: 1, status: 1 },
+      )
+      .limit(RECOVERY_BATCH)
+      .lean<Pick<DeliveryRecord, '_id' | 'round' | 'status'>[]>();
+    let recovered = 0;
+    for (const record of stuck) {
+      if (record.status === 'sending') {
+        await deliveries.updateOne(
+          { _id: record._id, status: 'sending', round: record.round },
+          { $set: { status: 'queued', sendingSince: null, updatedAt: new Date(now) } },
+        );
+      }
+      await this.requireJobs().add(record._id, record.round, 0);
+      recovered++;
+    }
+    return recovered;
+  }
+
+  private async deliverOnce(key: string, finalAttempt: boolean): Promise<DeliverOutcome> {
+    const now = this.ctx.clock();
+    const program = this.ctx.program.current();
+    const record = await this.claim(key, now);
+    if (!('_id' in record)) return record;
+
+    const member = await this.ctx.db.members
+      .findById(record.memberId, {
+        name: 1,
+        openid: 1,
+        status: 1,
+        tier: 1,
+        account: 1,
+        marketingConsent: 1,
+        marketingOptOut: 1,
+      })
+      .lean<MemberRecord>();
+    if (member?.status !== 'active')
+      return this.finish(record, now, { status: 'skipped', reason: 'member_gone' });
+    const state = await this.ctx.db.delivery.states.findById(record.memberId).lean<DeliveryStateRecord>();
+    const values = renderValues(member, record, now, program);
+    const personalText = renderMessage(record.text, values);
+    const decision = decideDelivery(
+      {
+        key,
+        category: record.category,
+        kind: record.kind,
+        memberId: record.memberId,
+        personalText,
+        genericText: record.genericText === null ? null : renderMessage(record.genericText, values),
+        hasTemplate: record.template !== null,
+        expiresAt: record.expiresAt,
+      },
+      memberState(member, state, now, program),
+      now,
+      program,
+    );
+    return this.carryOut(record, member, decision, values, now, program, finalAttempt);
+  }
+
+  private async carryOut(
+    record: DeliveryRecord,
+    member: MemberRecord,
+    decision: DeliveryDecision,
+    values: RenderValues,
+    now: Date,
+    program: Program,
+    finalAttempt: boolean,
+  ): Promise<DeliverOutcome> {
+    const openid = member.openid ?? '';
+    const marketing = record.category === 'marketing';
+    switch (decision.action) {
+      case 'skip':
+        return this.finish(record, now, { status: 'skipped', reason: decision.reason });
+      case 'defer':
+        return this.defer(record, now, decision.until);
+      case 'mass_send': {
+        // The slot is taken now: the batcher sends what was decided, caps included.
+        if (!(await this.reserveMarketing(record.memberId, now, program, true))) {
+          return this.retryDecision(record, now);
+        }
+        return this.finish(
+          record,
+          now,
+          { status: 'mass_pending', channel: 'mass_send' },
+          { sentText: decision.text },
+        );
+      }
+      case 'send_customer_service': {
+        if (marketing && !(await this.reserveMarketing(record.memberId, now, program, false))) {
+          return this.retryDecision(record, now);
+        }
+        const result = await this.requireSender().sendText(openid, decision.text);
+        if (result.ok) {
+          await this.countServiceWindowSend(record.memberId, result.parts ?? 1);
+          return this.finish(
+            record,
+            now,
+            { status: 'sent', channel: 'customer_service' },
+            { sentText: decision.text },
+          );
+        }
+        if (marketing) await this.releaseMarketing(record.memberId, now, program, false);
+        if (result.kind === 'window_closed' && !marketing && record.template) {
+          return this.sendTemplate(record, openid, values, now, finalAttempt);
+        }
+        return this.failure(record, now, result, finalAttempt);
+      }
+      case 'send_template':
+        return this.sendTemplate(record, openid, values, now, finalAttempt);
+    }
+  }
+
+  private async sendTemplate(
+    record: DeliveryRecord,
+    openid: string,
+    values: RenderValues,
+    now: Date,
+    finalAttempt: boolean,
+  ): Promise<DeliverOutcome> {
+    const template = record.template;
+    if (!template) return this.finish(record, now, { status: 'skipped', reason: 'no_template' });
+    const data = Object.fromEntries(
+      Object.entries(template.fields).map(([field, text]) => [field, renderMessage(text, values)]),
+    );
+    // `client_msg_id` = the delivery key: WeChat drops a repeat of a send a crashed worker made.
+    const result = await this.requireSender().sendTemplate({
+      openid,
+      templateId: template.id,
+      data,
+      clientMsgId: record._id,
+    });
+    if (result.ok) {
+      return this.finish(
+        record,
+        now,
+        { status: 'sent', channel: 'template', msgId: result.msgId },
+        { msgId: result.msgId },
+      );
+    }
+    return this.failure(record, now, result, finalAttempt);
+  }
+
+  /** WECHAT.md §4's table: what a failed send means for this delivery. */
+  private async failure(
+    record: DeliveryRecord,
+    now: Date,
+    result: SendFailure,
+    finalAttempt: boolean,
+  ): Promise<DeliverOutcome> {
+    const error = { errcode: result.errcode, errmsg: result.errmsg };
+    switch (result.kind) {
+      case 'unfollowed':
+        await this.noteUnfollowed(record.memberId, now);
+        return this.finish(record, now, { status: 'skipped', reason: 'unfollowed' }, error);
+      case 'window_closed':
+        // Our record of the window was wrong (e.g. an inbound never reported): forget it.
+        await this.ctx.db.delivery.states.updateOne(
+          { _id: record.memberId },
+          { $set: { lastInboundAt: null, updatedAt: now } },
+        );
+        return this.finish(record, now, { status: 'skipped', reason: 'window_closed' }, error);
+      case 'rate_limited':
+        if (result.errcode === 45047) {
+          // The window's count is used up: only the member's next message opens a new one.
+          await this.ctx.db.delivery.states.updateOne(
+            { _id: record.memberId },
+            { $set: { csSentSinceInbound: 5, updatedAt: now } },
+          );
+          return this.finish(record, now, { status: 'held', reason: 'window_exhausted' }, error);
+        }
+        return this.retry(record, now, result, finalAttempt);
+      case 'quota':
+      case 'transient':
+      case 'invalid_token':
+        return this.retry(record, now, result, finalAttempt);
+      case 'permanent':
+        return this.finish(record, now, { status: 'failed', ...error }, error);
+    }
+  }
+
+  private async retry(
+    record: DeliveryRecord,
+    now: Date,
+    result: SendFailure,
+    finalAttempt: boolean,
+  ): Promise<DeliverOutcome> {
+    const error = { errcode: result.errcode, errmsg: result.errmsg };
+    if (finalAttempt) return this.finish(record, now, { status: 'failed', ...error }, error);
+    // Back to `queued` so the next attempt can claim it.
+    await this.ctx.db.delivery.deliveries.updateOne(
+      { _id: record._id, status: 'sending', round: record.round },
+      { $set: { status: 'queued', sendingSince: null, ...error, updatedAt: now } },
+    );
+    return { status: 'retry', reason: result.kind, errcode: result.errcode };
+  }
+
+  /** A cap slot was taken between the decision and the reservation: decide again next attempt. */
+  private async retryDecision(record: DeliveryRecord, now: Date): Promise<DeliverOutcome> {
+    await this.ctx.db.delivery.deliveries.updateOne(
+      { _id: record._id, status: 'sending', round: record.round },
+      { $set: { status: 'queued', sendingSince: null, updatedAt: now } },
+    );
+    return { status: 'retry', reason: 'cap_contention', errcode: null };
+  }
+
+  private async defer(record: DeliveryRecord, now: Date, until: Date): Promise<DeliverOutcome> {
+    const round = record.round + 1;
+    const moved = await this.ctx.db.delivery.deliveries.updateOne(
+      { _id: record._id, status: 'sending', round: record.round },
+      { $set: { status: 'deferred', deferredUntil: until, round, sendingSince: null, updatedAt: now } },
+    );
+    if (moved.modifiedCount === 1) {
+      await this.requireJobs().add(record._id, round, Math.max(0, until.getTime() - now.getTime()));
+    }
+    return { status: 'deferred', until: until.toISOString() };
+  }
+
+  /**
+   * Takes the record for this attempt: `queued`, or `deferred` and due, or `sending` abandoned by a
+   * dead worker. Anything else (already sent, skipped, held, a concurrent attempt) → a no-op.
+   */
+  private async claim(key: string, now: Date): Promise<DeliveryRecord | DeliverOutcome> {
+    const deliveries = this.ctx.db.delivery.deliveries;
+    const claimed = await deliveries
+      .findOneAndUpdate(
+        {
+          _id: key,
+          $or: [
+            { status: 'queued' },
+            { status: 'deferred', deferredUntil: { $lte: now } },
+            { status: 'sending', sendingSince: { $lt: new Date(now.getTime() - STALE_SENDING_MS) } },
+          ],
+        },
+        { $set: { status: 'sending', sendingSince: now, updatedAt: now }, $inc: { attempts: 1 } },
+        { returnDocument: 'after' },
+      )
+      .lean<DeliveryRecord>();
+    if (claimed) return claimed;
+    const current = await deliveries.findById(key).lean<DeliveryRecord>();
+    if (current?.status === 'deferred' && current.deferredUntil) {
+      // The job ran early (promoted, or clocks apart): wait again for the rest of the delay.
+      const round = current.round + 1;
+      const moved = await deliveries.updateOne(
+        { _id: key, status: 'deferred', round: current.round },
+        { $set: { round, updatedAt: now } },
+      );
+      if (moved.modifiedCount === 1) {
+        await this.requireJobs().add(
+          key,
+          round,
+          Math.max(0, current.deferredUntil.getTime() - now.getTime()),
+        );
+      }
+      return { status: 'deferred', until: current.deferredUntil.toISOString() };
+    }
+    if (current?.status === 'sending') return { status: 'retry', reason: 'in_progress', errcode: null };
+    return { status: 'noop', current: current?.status ?? 'missing' };
+  }
+
+  private async finish(
+    record: DeliveryRecord,
+    now: Date,
+    outcome: DeliverOutcome,
+    extra: { sentText?: string; msgId?: string; errcode?: number | null; errmsg?: string } = {},
+  ): Promise<DeliverOutcome> {
+    const set: Record<string, unknown> = {
+      status: outcome.status,
+      sendingSince: null,
+      updatedAt: now,
+      ...extra,
+    };
+    if ('reason' in outcome) set.reason = outcome.reason;
+    if ('channel' in outcome) set.channel = outcome.channel;
+    if (outcome.status === 'sent' || outcome.status === 'mass_pending') set.sentAt = now;
+    await this.ctx.db.delivery.deliveries.updateOne(
+      { _id: record._id, status: 'sending', round: record.round },
+      { $set: set },
+    );
+    return outcome;
+  }
+
+  /**
+   * Takes one marketing slot for the member's local day and month (and one platform mass send),
+   * atomically: a conditional update that only matches below the caps. False → a concurrent
+   * delivery took the last slot.
+   */
+  private async reserveMarketing(
+    memberId: string,
+    now: Date,
+    program: Program,
+    mass: boolean,
+  ): Promise<boolean> {
+    const states = this.ctx.db.delivery.states;
+    const { dayKey, monthKey } = counterKeys(now, program.timezone);
+    // Counters of an earlier day or month start again from 0 (keys differ → reset once).
+    await states
+      .updateOne(
+        { _id: memberId, marketingMonthKey: { $ne: monthKey } },
+        { $set: { marketingMonthKey: monthKey, marketingMonth: 0, massMonth: 0 } },
+        { upsert: true },
+      )
+      .catch((err) => {
+        if (!isDuplicateKeyError(err)) throw err;
+      });
+    await states.updateOne(
+      { _id: memberId, marketingDayKey: { $ne: dayKey } },
+      { $set: { marketingDayKey: dayKey, marketingDay: 0 } },
+    );
+    const { caps } = program.marketing;
+    const taken = await states.updateOne(
+      {
+        _id: memberId,
+        marketingDayKey: dayKey,
+        marketingDay: { $lt: caps.perDay },
+        marketingMonthKey: monthKey,
+        marketingMonth: { $lt: caps.perMonth },
+      },
+      { $inc: { marketingDay: 1, marketingMonth: 1, massMonth: mass ? 1 : 0 }, $set: { updatedAt: now } },
+    );
+    return taken.modifiedCount === 1;
+  }
+
+  /** Gives a slot back after a send that did not happen. */
+  private async releaseMarketing(
+    memberId: string,
+    now: Date,
+    program: Program,
+    mass: boolean,
+  ): Promise<void> {
+    const { dayKey, monthKey } = counterKeys(now, program.timezone);
+    await this.ctx.db.delivery.states.updateOne(
+      { _id: memberId, marketingDayKey: dayKey, marketingMonthKey: monthKey, marketingDay: { $gt: 0 } },
+      { $inc: { marketingDay: -1, marketingMonth: -1, massMonth: mass ? -1 : 0 } },
+    );
+  }
+
+  private async countServiceWindowSend(memberId: string, parts: number): Promise<void> {
+    await this.ctx.db.delivery.states.updateOne({ _id: memberId }, { $inc: { csSentSinceInbound: parts } });
+  }
+
+  private requireJobs(): DeliveryJobs {
+    if (!this.jobs) throw new Error('DeliveryService has no job queue (connect() was not called)');
+    return this.jobs;
+  }
+
+  private requireSender(): DeliverySender {
+    if (!this.sender) throw new Error('DeliveryService has no sender (connect() was not called)');
+    return this.sender;
+  }
+}
+
+function memberState(
+  member: MemberRecord,
+  state: DeliveryStateRecord | null,
+  now: Date,
+  program: Program,
+): MemberDeliveryState {
+  return {
+    followed: member.openid !== null && !state?.unfollowedAt,
+    marketingConsent: member.marketingConsent,
+    optedOut: member.marketingOptOut,
+    lastInboundAt: state?.lastInboundAt ?? null,
+    csSentSinceInbound: state?.csSentSinceInbound ?? 0,
+    ...currentCounts(state, now, program.timezone),
+  };
+}
+
+function renderValues(
+  member: MemberRecord,
+  record: DeliveryRecord,
+  now: Date,
+  program: Program,
+): RenderValues {
+  return {
+    name: member.name,
+    tierName: program.tiers.find((tier) => tier.code === member.tier.tierCode)?.name ?? null,
+    points: availableBalance(member.account, now),
+    expiringPoints: record.values.expiringPoints,
+    date: record.values.date,
+  };
+}
