@@ -76,6 +76,7 @@ function banner(runtime: Runtime, role: string, configuredPort: number): string 
     `  Metrics    ${base}/metrics`,
   ];
   if (role !== 'worker') lines.push(`  Staff API  ${base}/api/v1`);
+  if (runtime.bot?.simulator) lines.push(`  Simulator  ${base}/simulator`);
   if (runtime.generatedAdminKey) {
     lines.push(`  Admin key  ${runtime.generatedAdminKey.key}   (kept in ${runtime.generatedAdminKey.file})`);
   }

@@ -16,6 +16,8 @@ export interface AppDeps {
   services: Services | null;
   /** `GET/POST /wechat` (built by the runtime when the WeChat channel is on, web side only). */
   wechatWebhook?: express.Router | null;
+  /** `/simulator` page and its JSON API (built by the runtime on the simulator channel only). */
+  simulator?: express.Router | null;
 }
 
 /** The express application: health, metrics and the staff API. Routers mount here only. */
@@ -46,6 +48,7 @@ export function createApp(deps: AppDeps): Express {
 
   app.use('/api/v1', v1Router(deps.services, deps.staffKeys));
   if (deps.wechatWebhook) app.use('/wechat', deps.wechatWebhook);
+  if (deps.simulator) app.use('/simulator', deps.simulator);
 
   app.use((_req, res) => {
     res.status(404).json({ error: { code: 'not_found', message: '没有这个地址' } });

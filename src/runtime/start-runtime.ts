@@ -4,6 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import type { Redis } from 'ioredis';
 import { createApp } from '../api/app';
+import { simulatorRouter } from '../channels/simulator/simulator.router';
 import { wechatWebhookRouter } from '../channels/wechat-oa/webhook.router';
 import type { AppConfig } from '../config/env';
 import type { Program } from '../config/program-schema';
@@ -213,6 +214,11 @@ export async function startRuntime({
       staffKeys: role === 'worker' ? [] : staffKeys,
       services: role === 'worker' ? null : services,
       wechatWebhook,
+      // The simulator page drives this process's simulator bot (never there with WeChat credentials).
+      simulator:
+        role !== 'worker' && channelBot?.simulator
+          ? simulatorRouter({ simulator: channelBot.simulator, services, redis })
+          : null,
     });
     const server = await listen(app, config.port);
     steps.push({ name: 'http server', run: () => closeServer(server) });
