@@ -2,10 +2,12 @@ import type { Flow } from '../src/conversation/flow-schema';
 import { balanceFlow } from './balance.flow';
 import { eraseFlow } from './erase.flow';
 import { historyFlow } from './history.flow';
+import { humanFlow } from './human.flow';
 import { missingPointsFlow } from './missing-points.flow';
 import { myCarFlow } from './my-car.flow';
 import { redeemFlow } from './redeem.flow';
 import { referralFlow } from './referral.flow';
+import { serviceRatingFlow } from './service-rating.flow';
 import { signupFlow } from './signup.flow';
 import { subscribeFlow } from './subscribe.flow';
 import { unsubscribeFlow } from './unsubscribe.flow';
@@ -24,4 +26,6 @@ export const allFlows: readonly Flow[] = [
   signupFlow,
   missingPointsFlow,
   myCarFlow,
+  serviceRatingFlow,
+  humanFlow,
 ];

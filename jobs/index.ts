@@ -1,8 +1,15 @@
 import { type QueueName, queueNames } from '../src/queues/queue-names';
-import { deliveryJobNames, maintenanceJobNames } from '../src/queues/job-schemas';
+import {
+  campaignJobNames,
+  deliveryJobNames,
+  maintenanceJobNames,
+  postServiceJobNames,
+} from '../src/queues/job-schemas';
+import { campaignFanOutJobProcessor } from './campaign-fan-out.job';
 import { deliverMessageJobProcessor } from './deliver-message.job';
 import type { JobProcessor } from './job-processor';
 import { nightlyRunJobProcessor } from './nightly-run.job';
+import { postServiceFollowUpJobProcessor } from './post-service-follow-up.job';
 import { recoverySweepJobProcessor } from './recovery-sweep.job';
 
 /** Queue → job name → processor. Workers dispatch on the job's name; an unknown name is permanent. */
@@ -12,4 +19,6 @@ export const processors: Record<QueueName, Record<string, JobProcessor>> = {
     [maintenanceJobNames.recoverySweep]: recoverySweepJobProcessor,
   },
   [queueNames.delivery]: { [deliveryJobNames.deliverMessage]: deliverMessageJobProcessor },
+  [queueNames.postService]: { [postServiceJobNames.followUp]: postServiceFollowUpJobProcessor },
+  [queueNames.campaigns]: { [campaignJobNames.fanOut]: campaignFanOutJobProcessor },
 };

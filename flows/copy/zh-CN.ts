@@ -216,3 +216,30 @@ export const answerCopy = {
   birthday: '生日应为真实日期，例如 1990-05-20 或 05-20',
   plate: '车牌号格式不正确，例如 沪A12345 或 粤BD12345',
 };
+
+export const serviceRatingCopy = {
+  askRating: '请为这次服务打分，回复数字即可（分数越高越满意）。',
+  badRating: (max: number) => `请回复 1–${max} 之间的数字`,
+  notARating: '请回复一个数字打分，例如 5',
+  thanks: (alerted: boolean) =>
+    alerted ? '收到您的评分。很抱歉这次没让您满意，门店负责人会尽快跟进。' : '收到您的评分，谢谢您的支持！',
+  askComment: '可以说说哪里做得好或需要改进吗？回复「跳过」结束',
+  badComment: '建议请控制在 500 字以内',
+  commentSaved: '已记下您的建议，谢谢！我们会继续改进。回复「菜单」看看我能做什么。',
+  skipped: '好的，感谢您的评价！回复「菜单」看看我能做什么。',
+  alreadyRated: '您已经评过分了，再次感谢您的反馈！回复「菜单」看看我能做什么。',
+  noneOpen: '目前没有需要评价的服务。回复「菜单」看看我能做什么。',
+};
+
+export const humanCopy = {
+  contact: (contact: EffectResults['load_store_contact']) =>
+    `需要人工服务的话，可以直接联系${contact.name}：\n电话：${contact.phone ?? '请到店咨询'}\n营业时间：${contact.hours ?? '以门店公告为准'}`,
+  guestHint: '回复「入会」加入会员，还可以在这里预约回电。',
+  offer: '也可以请门店工作人员给你回电：回复「回电」；不需要就回复「不用」。',
+  badOffer: '请回复「回电」或「不用」',
+  askNote: '请用一句话说说想咨询什么（例如：想预约周六上午保养），回复「跳过」直接提交。',
+  badNote: '说明请控制在 200 字以内',
+  declined: '好的。有需要随时回复「人工」。',
+  done: (storeName: string) =>
+    `已为你登记回电，${storeName}的工作人员会在营业时间内联系你。回复「菜单」看看我能做什么。`,
+};

@@ -1,7 +1,10 @@
 import express, { Router } from 'express';
 import type { StaffApiKey } from '../config/staff-api-keys';
 import type { Services } from '../services/services';
+import { callbacksRouter } from './callbacks.router';
+import { campaignsRouter } from './campaigns.router';
 import { enrolmentRouter } from './enrolment.router';
+import { feedbackRouter } from './feedback.router';
 import { membersRouter } from './members.router';
 import { missingPointsRouter } from './missing-points.router';
 import { programRouter } from './program.router';
@@ -29,6 +32,9 @@ export function v1Router(services: Services | null, staffKeys: readonly StaffApi
     api.use(programRouter(services));
     api.use(rewardsRouter(services));
     api.use(vouchersRouter(services));
+    api.use(feedbackRouter(services));
+    api.use(callbacksRouter(services));
+    api.use(campaignsRouter(services));
   }
   return api;
 }

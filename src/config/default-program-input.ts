@@ -11,7 +11,8 @@ export const defaultProgramInput = deepFreeze({
   version: '2026-11-default',
   timezone: 'Asia/Shanghai',
   programName: '车主会员俱乐部',
-  stores: [{ id: 'main', name: '本店' }],
+  // RULES.md gives no phone or hours: placeholders for the 人工 reply until a program file sets them.
+  stores: [{ id: 'main', name: '本店', phone: '400-800-1234', hours: '每天 8:30–18:00' }],
   tiers: [
     {
       code: 'bronze',

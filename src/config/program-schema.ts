@@ -70,7 +70,22 @@ const timezone = z.string().refine((zone) => {
 
 const voucherTemplate = z.strictObject({ name: text, validityDays: wholeNumber(1, 3650) });
 
-const storeSchema = z.strictObject({ id: storeId, name: text });
+/** A store's phone as members dial it: mainland mobile, landline with area code (and extension), 400/800. */
+const storePhone = z
+  .string()
+  .trim()
+  .regex(
+    /^(?:1[3-9]\d{9}|0\d{2,3}-?\d{7,8}(?:-\d{1,6})?|[48]00-?\d{3}-?\d{4})$/,
+    'must be a mainland phone number such as 021-12345678, 400-800-1234 or 13812345678',
+  );
+
+// `phone` and `hours` are what 人工 tells members; optional, so existing program files stay valid.
+const storeSchema = z.strictObject({
+  id: storeId,
+  name: text,
+  phone: storePhone.optional(),
+  hours: text.pipe(z.string().max(60, 'must be at most 60 characters')).optional(),
+});
 
 const tierSchema = z
   .strictObject({

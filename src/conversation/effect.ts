@@ -38,6 +38,10 @@ export const effectSchema = z.discriminatedUnion('type', [
     invoice: z.strictObject({ mediaId: z.string(), imageUrl: z.string() }).nullable(),
   }),
   z.strictObject({ type: z.literal('redeem'), rewardId: z.string(), requestId: z.string() }),
+  z.strictObject({ type: z.literal('record_rating'), rating: z.number().int().min(1).max(10) }),
+  z.strictObject({ type: z.literal('record_feedback_comment'), feedbackId: z.string(), comment: z.string() }),
+  z.strictObject({ type: z.literal('load_store_contact') }),
+  z.strictObject({ type: z.literal('request_callback'), note: z.string().nullable(), requestId: z.string() }),
 ]);
 export type Effect = z.infer<typeof effectSchema>;
 export type EffectType = Effect['type'];
@@ -92,6 +96,13 @@ export interface EffectResults {
     | { ok: true; rewardName: string; code: string; expiresAt: string; available: number }
     | { ok: false; reason: 'insufficient_points'; missing: number }
     | { ok: false; reason: 'unavailable'; message: string };
+  record_rating:
+    | { ok: true; feedbackId: string; alerted: boolean }
+    | { ok: false; reason: 'already_rated' | 'none_open' }
+    | { ok: false; reason: 'out_of_range'; max: number };
+  record_feedback_comment: { saved: boolean };
+  load_store_contact: { name: string; phone: string | null; hours: string | null };
+  request_callback: { ok: true };
 }
 
 export type EffectResult = { [T in EffectType]: { type: T; value: EffectResults[T] } }[EffectType];

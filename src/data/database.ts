@@ -1,5 +1,7 @@
 import type { Connection } from 'mongoose';
 import { type DeliveryModels, deliveryModels } from './delivery-models';
+import { type FollowUpModels, followUpModels } from './follow-up-models';
+import { type CampaignModel, campaignModel } from './models/campaign-model';
 import { MemberStore } from './member-store';
 import { TransactionStore } from './transaction-store';
 import { type MembershipModels, membershipModels } from './membership-models';
@@ -30,6 +32,10 @@ export interface Database {
   membership: MembershipModels;
   /** Outbound delivery records and per-member delivery state. */
   delivery: DeliveryModels;
+  /** Post-service ratings (with staff alerts) and 人工 callback requests. */
+  followUp: FollowUpModels;
+  /** Marketing campaigns (audience, message, fan-out position and counts). */
+  campaigns: CampaignModel;
   /** Creates collections and indexes (idempotent); call once at start-up. */
   init(): Promise<void>;
 }
@@ -53,6 +59,10 @@ export function createDatabase(connection: Connection, onError: (err: unknown) =
   all.push(...Object.values(membership));
   const delivery = deliveryModels(connection);
   all.push(...Object.values(delivery));
+  const followUp = followUpModels(connection);
+  all.push(...Object.values(followUp));
+  const campaigns = campaignModel(connection);
+  all.push(campaigns);
   return {
     connection,
     members,
@@ -66,6 +76,8 @@ export function createDatabase(connection: Connection, onError: (err: unknown) =
     rewardStore: new RewardStore(rewards),
     membership,
     delivery,
+    followUp,
+    campaigns,
     async init() {
       for (const model of all) {
         await model.createCollection().catch(() => undefined);

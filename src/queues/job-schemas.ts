@@ -19,3 +19,19 @@ export const deliverMessageJob = z.strictObject({ key: z.string().min(1).max(200
 export type DeliverMessageJob = z.infer<typeof deliverMessageJob>;
 
 export const deliveryJobNames = { deliverMessage: 'deliver-message' } as const;
+
+/** One campaign fan-out (a round: the first at the start time, one more per resume). */
+export const campaignFanOutJob = z.strictObject({ campaignId: z.string().regex(/^[0-9a-f]{24}$/) });
+export type CampaignFanOutJob = z.infer<typeof campaignFanOutJob>;
+
+export const campaignJobNames = { fanOut: 'campaign-fan-out' } as const;
+
+/** Ask for a rating of one service: the DMS transaction id (the job id is derived from it). */
+export const postServiceFollowUpJob = z.strictObject({
+  transactionId: z.string().min(1).max(64),
+  /** When the question is due (`care.sendAt` local time, `delayDays` after the service). */
+  dueAt: z.iso.datetime({ offset: true }),
+});
+export type PostServiceFollowUpJob = z.infer<typeof postServiceFollowUpJob>;
+
+export const postServiceJobNames = { followUp: 'post-service-follow-up' } as const;

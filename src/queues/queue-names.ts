@@ -4,6 +4,10 @@ export const queueNames = {
   maintenance: 'maintenance',
   /** Every outbound message to a member (care, campaigns): one job per delivery key and round. */
   delivery: 'delivery',
+  /** Post-service follow-ups: one delayed job per maintenance/repair transaction (RULES.md §7). */
+  postService: 'post-service',
+  /** Campaign fan-outs: one delayed job per campaign and round, at the campaign's start time. */
+  campaigns: 'campaigns',
 } as const;
 
 export type QueueName = (typeof queueNames)[keyof typeof queueNames];

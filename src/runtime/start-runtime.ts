@@ -13,7 +13,8 @@ import type { StaffApiKey } from '../config/staff-api-keys';
 import { createDatabase } from '../data/database';
 import { connectMongo, type MongoConnection } from '../data/mongo-connection';
 import { type EmbeddedRedis, startEmbeddedRedis } from '../infra/embedded-redis';
-import { type EmbeddedMongo, startEmbeddedMongo } from '../infra/mongo-wire/embedded-mongo';
+import type { EmbeddedMongo } from '../infra/mongo-wire/embedded-mongo';
+import { startEmbeddedMongoThread } from '../infra/mongo-wire/embedded-mongo-thread';
 import { createRedis, throttledErrorLog, whenReady } from '../infra/redis-connections';
 import { type Clock, systemClock } from '../lib/clock';
 import { createWechatInboundProducer } from '../queues/wechat-inbound-queue';
@@ -30,7 +31,9 @@ import { loadOrCreateAdminKey } from './staff-admin-key';
 import { createQueues, type QueueSet, startWorkers } from './start-workers';
 import type { ConversationHandler } from '../channels/conversation-handler';
 import { type ChannelBot, startChannelBot } from '../channels/start-channel-bot';
+import { connectCampaigns } from './connect-campaigns';
 import { connectDelivery } from './connect-delivery';
+import { bullFollowUpJobs } from '../queues/post-service-jobs';
 import { queueNames } from '../queues/queue-names';
 
 export interface RuntimeOptions {
@@ -107,7 +110,8 @@ export async function startRuntime({
     let mongoUri = config.mongodbUri ?? undefined;
     let embeddedMongo: EmbeddedMongo | undefined;
     if (!mongoUri) {
-      embeddedMongo = await startEmbeddedMongo({
+      // On its own thread: the database's work runs beside the app's on a second core.
+      embeddedMongo = await startEmbeddedMongoThread({
         dataDir: join(config.dataDir, 'mongo'),
         onLog: serverLog('embedded-mongo'),
       });
@@ -182,6 +186,8 @@ export async function startRuntime({
       metrics,
       clock: clock ?? systemClock,
     });
+    services.feedback.connect({ jobs: bullFollowUpJobs(queues.queues[queueNames.postService]) });
+    connectCampaigns(services, { queue: queues.queues[queueNames.campaigns], metrics });
     if (role !== 'web') {
       const workers = await startWorkers(redisUrl, queues, services, program, logger, metrics);
       steps.push({ name: 'workers', run: () => workers.close() });

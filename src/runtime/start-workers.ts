@@ -21,7 +21,12 @@ export interface WorkerSet {
   close(): Promise<void>;
 }
 
-const concurrency: Record<QueueName, number> = { [queueNames.maintenance]: 1, [queueNames.delivery]: 8 };
+const concurrency: Record<QueueName, number> = {
+  [queueNames.maintenance]: 1,
+  [queueNames.delivery]: 8,
+  [queueNames.campaigns]: 2,
+  [queueNames.postService]: 2,
+};
 /** Global (all processes) rate limits per queue. */
 const limiters: Partial<Record<QueueName, RateLimiterOptions>> = { [queueNames.delivery]: deliveryLimiter };
 

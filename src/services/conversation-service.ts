@@ -5,8 +5,10 @@ import { type InboundMessage, inboundMessageSchema } from '../channels/inbound-m
 import type { Effect, EffectResult, EffectResults } from '../conversation/effect';
 import { matchClickKey } from '../conversation/intents/match-intent';
 import { MemberLock } from '../conversation/member-lock';
+import { parseRating } from '../conversation/parse-rating';
 import type { Reply } from '../conversation/reply';
-import { type RunContext, runStep, type StepInput } from '../conversation/run-step';
+import { type RunContext, runStep, SESSION_TIMEOUT_MS, type StepInput } from '../conversation/run-step';
+import type { Session } from '../conversation/session';
 import { SessionStore } from '../conversation/session-store';
 import type { MemberRecord } from '../data/models/member-model';
 import { explainEntry } from '../rules/explain-entry';
@@ -15,10 +17,11 @@ import { MarketingConsentService } from './marketing-consent-service';
 import { MemberCarService } from './member-car-service';
 import { MemberLinkService } from './member-link-service';
 import { memberView } from './member-view';
+import { RecentMessages } from './recent-messages';
 import type { RedeemFailure } from './redemption-service';
 import type { Services } from './services';
-import { SmsCodeService } from './sms-code-service';
 import type { SmsSender } from './sms/sms-sender';
+import { SmsCodeService } from './sms-code-service';
 import { effectiveState } from './voucher-service';
 
 export interface ConversationDeps {
@@ -58,6 +61,8 @@ export class ConversationService {
   private readonly links: MemberLinkService;
   private readonly marketing: MarketingConsentService;
   private readonly cars: MemberCarService;
+  /** The member's last few messages, for 人工 callback requests. */
+  private readonly recent: RecentMessages;
   readonly smsCodes: SmsCodeService;
   private readonly queues = new Map<string, Promise<unknown>>();
 
@@ -69,6 +74,7 @@ export class ConversationService {
     this.marketing = new MarketingConsentService(services);
     this.cars = new MemberCarService(services);
     this.smsCodes = new SmsCodeService(services, redis, deps.smsSender);
+    this.recent = new RecentMessages(redis);
   }
 
   /** Handles one member action (validated here) and returns the replies, in order. */
@@ -202,7 +208,9 @@ export class ConversationService {
       flows: allFlows,
       copy: runtimeCopy,
     };
-    let step = runStep(await this.sessions.load(key), input, ctx, now);
+    if (member && input.type === 'text') await this.recent.note(member._id, input.text, now);
+    const session = await this.withRatingFlow(await this.sessions.load(key), input, ctx, now);
+    let step = runStep(session, input, ctx, now);
     const replies = [...step.replies];
     let erased = false;
     for (let hops = 0; step.effects.length > 0; hops++) {
@@ -213,6 +221,7 @@ export class ConversationService {
       step = runStep(step.session, { type: 'effect_result', result }, ctx, now);
       replies.push(...step.replies);
     }
+    if (erased && ctx.member) await this.recent.forget(ctx.member.id);
     if (erased || (!step.session.flow && !step.session.suspended)) {
       await this.sessions.delete(key);
     } else if (!(await this.sessions.save(key, step.session))) {
@@ -231,6 +240,8 @@ export class ConversationService {
         return { type: effect.type, value: await this.smsCodes.verify(effect.mobile, effect.code, userId) };
       case 'enrol':
         return { type: effect.type, value: await this.enrol(effect.form, userId) };
+      case 'load_store_contact':
+        return { type: effect.type, value: await this.storeContact(memberId) };
     }
     // Every other effect acts for the member the runtime already checked is there.
     if (!memberId) throw new Error(`effect ${effect.type} needs a member`);
@@ -294,7 +305,69 @@ export class ConversationService {
         if (!outcome.ok) throw new Error(`member ${memberId} vanished`);
         return { type: effect.type, value: { reportId: outcome.report.id } };
       }
+      case 'record_rating': {
+        const max = services.program.current().care.postService.maxRating;
+        if (effect.rating > max)
+          return { type: effect.type, value: { ok: false, reason: 'out_of_range', max } };
+        return { type: effect.type, value: await services.feedback.recordRating(memberId, effect.rating) };
+      }
+      case 'record_feedback_comment':
+        return {
+          type: effect.type,
+          value: await services.feedback.recordComment(memberId, effect.feedbackId, effect.comment),
+        };
+      case 'request_callback':
+        await this.requestCallback(memberId, effect.note, effect.requestId);
+        return { type: effect.type, value: { ok: true } };
     }
+  }
+
+  /**
+   * A rating (5, 五, 5分, 五星) from a member with an open post-service question answers it, even
+   * though `5` is also a menu number: the rating flow is entered at its question and the message
+   * handed to it. Not while another flow is waiting for an answer (its question comes first).
+   */
+  private async withRatingFlow(
+    session: Session | null,
+    input: StepInput,
+    ctx: RunContext,
+    now: Date,
+  ): Promise<Session | null> {
+    if (!ctx.member || input.type !== 'text') return session;
+    const { services } = this.deps;
+    if (parseRating(input.text, services.program.current().care.postService.maxRating) === null)
+      return session;
+    const busy = session?.flow && now.getTime() - Date.parse(session.updatedAt) <= SESSION_TIMEOUT_MS;
+    if (busy || !(await services.feedback.expectsRating(ctx.member.id))) return session;
+    return runStep(session, { type: 'intent', intent: 'rate_service' }, ctx, now).session;
+  }
+
+  /** The member's home store (the program's first store for people not yet members). */
+  private async storeContact(memberId: string | null): Promise<EffectResults['load_store_contact']> {
+    const { services } = this.deps;
+    const stores = services.program.current().stores;
+    const member = memberId
+      ? await services.db.members
+          .findById(memberId, { homeStoreId: 1 })
+          .lean<Pick<MemberRecord, 'homeStoreId'>>()
+      : null;
+    const store = stores.find((candidate) => candidate.id === member?.homeStoreId) ?? stores[0]!;
+    return { name: store.name, phone: store.phone ?? null, hours: store.hours ?? null };
+  }
+
+  private async requestCallback(memberId: string, note: string | null, requestId: string): Promise<void> {
+    const { services } = this.deps;
+    const member = await services.db.members
+      .findById(memberId, { homeStoreId: 1 })
+      .lean<Pick<MemberRecord, 'homeStoreId'>>();
+    if (!member) throw new Error(`member ${memberId} vanished`);
+    await services.callbacks.open({
+      requestKey: `chat:${requestId}`,
+      memberId,
+      storeId: member.homeStoreId,
+      note,
+      recentMessages: await this.recent.read(memberId),
+    });
   }
 
   private async balance(memberId: string): Promise<EffectResults['load_balance']> {

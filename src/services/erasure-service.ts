@@ -52,6 +52,9 @@ export class ErasureService {
       { memberId },
       { $set: { note: null, invoice: null } },
     );
+    // What the member wrote to staff goes too; ratings stay (anonymous once the member is erased).
+    await db.followUp.feedback.updateMany({ memberId }, { $set: { comment: null } });
+    await db.followUp.callbacks.updateMany({ memberId }, { $set: { note: null, recentMessages: [] } });
     const erased = await db.members
       .findOneAndUpdate(
         { _id: memberId, status: 'active' },

@@ -1,7 +1,9 @@
 import type { Database } from '../data/database';
 import type { Clock } from '../lib/clock';
 import type { Logger } from '../lib/logger';
+import { CampaignService } from './campaign-service';
 import { CareScanService } from './care-scan-service';
+import { CallbackService } from './callback-service';
 import { CareService } from './care-service';
 import { DeliveryService } from './delivery-service';
 import { EnrolmentService } from './enrolment-service';
@@ -16,6 +18,7 @@ import { ReferralService } from './referral-service';
 import type { ProgramSource } from './program-source';
 import { RedemptionService } from './redemption-service';
 import { RewardService } from './reward-service';
+import { ServiceFeedbackService } from './service-feedback-service';
 import { TransactionService } from './transaction-service';
 import { VoucherService } from './voucher-service';
 
@@ -40,11 +43,18 @@ export interface Services {
   programVersions: ProgramVersionService;
   recovery: RecoveryService;
   delivery: DeliveryService;
+  /** Marketing campaigns: fan-out, bonus points, promotion windows for earning. */
+  campaigns: CampaignService;
+  /** Post-service follow-up: the delayed rating question, answers, staff alerts. */
+  feedback: ServiceFeedbackService;
+  /** 人工: callback requests for staff. */
+  callbacks: CallbackService;
 }
 
 export function createServices(db: Database, program: ProgramSource, clock: Clock, logger: Logger): Services {
   const ctx = { db, program, clock, logger };
-  const transactions = new TransactionService(ctx);
+  // Campaign promotion windows are read when points are earned (`campaigns` is built below).
+  const transactions = new TransactionService(ctx, () => campaigns.windows());
   const rewards = new RewardService(ctx);
   const vouchers = new VoucherService(ctx);
   const redemptions = new RedemptionService(ctx, vouchers);
@@ -62,7 +72,11 @@ export function createServices(db: Database, program: ProgramSource, clock: Cloc
   const programVersions = new ProgramVersionService(ctx, refreshProgram);
   const membership = { enrolment, referrals, erasure, missingPoints, memberImport, programVersions };
   const delivery = new DeliveryService(ctx);
+  const campaigns = new CampaignService(ctx, delivery);
   const care = new CareService(ctx, careScans, vouchers, delivery);
+  const feedback = new ServiceFeedbackService(ctx, delivery);
+  transactions.onApplied(feedback.onTransactionApplied);
+  const callbacks = new CallbackService(ctx);
   const recovery = new RecoveryService(
     [
       {
@@ -75,6 +89,7 @@ export function createServices(db: Database, program: ProgramSource, clock: Cloc
       { name: 'referrals', run: () => referrals.recoverStuck() },
       { name: 'missingPointsReports', run: () => missingPoints.recoverStuck() },
       { name: 'deliveries', run: () => delivery.recoverStuck() },
+      { name: 'campaigns', run: () => campaigns.recoverStuck() },
     ],
     logger,
   );
@@ -90,5 +105,8 @@ export function createServices(db: Database, program: ProgramSource, clock: Cloc
     ...membership,
     recovery,
     delivery,
+    campaigns,
+    feedback,
+    callbacks,
   };
 }

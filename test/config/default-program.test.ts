@@ -34,7 +34,9 @@ describe('the default program (RULES.md)', () => {
     expect(program.version).toBe('2026-11-default');
     expect(program.programName).toBe('车主会员俱乐部');
     expect(program.timezone).toBe('Asia/Shanghai');
-    expect(program.stores).toEqual([{ id: 'main', name: '本店' }]);
+    expect(program.stores).toEqual([
+      { id: 'main', name: '本店', phone: '400-800-1234', hours: '每天 8:30–18:00' },
+    ]);
   });
 
   it('§1 tiers: thresholds, multipliers, discounts, free maintenance, benefits', () => {

@@ -12,6 +12,8 @@ export const intentIds = [
   'erase',
   'help',
   'human',
+  /** Answering a post-service rating question; started by the conversation service, not by words. */
+  'rate_service',
   'signup',
 ] as const;
 

@@ -1,0 +1,390 @@
+import { randomBytes } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { CampaignRecord } from '../../src/data/models/campaign-model';
+import type { DeliveryRecord } from '../../src/data/models/delivery-model';
+import { campaignJobId } from '../../src/queues/campaign-jobs';
+import { queueNames } from '../../src/queues/queue-names';
+import { CampaignService } from '../../src/services/campaign-service';
+import { type ApiHarness, startApiHarness } from '../helpers/api-harness';
+import { balanceOf, givePoints } from '../helpers/give-points';
+import { waitFor } from '../helpers/wait-for';
+
+/**
+ * Campaigns end to end on the real runtime (embedded MongoDB-wire server, redis-server, BullMQ
+ * workers, the simulator channel's logging sender) with the services' clock moved by hand.
+ */
+let h: ApiHarness;
+const NOW = '2026-11-25T10:00:00+08:00';
+
+beforeAll(async () => {
+  h = await startApiHarness({ now: NOW });
+});
+
+afterAll(async () => {
+  await h?.stop();
+});
+
+const db = () => h.runtime.services.db;
+
+/** A member tagged `tag` with an openid; consent and opt-out as given. */
+async function member(tag: string, options: { consent?: boolean; optOut?: boolean; points?: number } = {}) {
+  const record = await h.insertMember({
+    openid: `o_${randomBytes(10).toString('hex')}`,
+    marketingConsent: options.consent ?? true,
+  });
+  await db().members.updateOne(
+    { _id: record._id },
+    { $set: { tags: [tag], marketingOptOut: options.optOut ?? false } },
+  );
+  if (options.points)
+    await givePoints(db(), h.runtime.services.program.current(), record._id, options.points, h.now());
+  return record;
+}
+
+const uniqueTag = () => `t-${randomBytes(4).toString('hex')}`;
+
+const body = (tag: string, extra: Record<string, unknown> = {}) => ({
+  name: '双十一会员专享',
+  audience: { tags: [tag] },
+  text: '{name}您好！双十一到店享三倍积分，您当前有 {points}。',
+  genericText: '双十一到店享三倍积分，欢迎到店。',
+  bonusPoints: 500,
+  startAt: '2026-11-25T11:00:00+08:00',
+  ...extra,
+});
+
+async function deliveriesOf(campaignId: string): Promise<DeliveryRecord[]> {
+  return db()
+    .delivery.deliveries.find({ _id: { $gte: `campaign:${campaignId}:`, $lt: `campaign:${campaignId};` } })
+    .lean<DeliveryRecord[]>();
+}
+
+/** A service over the same stores with 2-member pages, driven by the test instead of a job. */
+function smallPages(): CampaignService {
+  const { db: database, program, clock, logger, delivery } = h.runtime.services;
+  return new CampaignService({ db: database, program, clock, logger }, delivery, 2);
+}
+
+async function startRunning(campaignId: string) {
+  await db().campaigns.updateOne({ _id: campaignId }, { $set: { status: 'running', startedAt: h.now() } });
+}
+
+describe('campaigns', () => {
+  it('creates, previews, schedules at the start time and fans out once to every member of the audience', async () => {
+    const tag = uniqueTag();
+    const rich = await member(tag, { points: 2_000 });
+    const consenting = [rich, await member(tag), await member(tag)];
+    const noConsent = await member(tag, { consent: false });
+    const optedOut = await member(tag, { optOut: true });
+    await member(uniqueTag()); // outside the audience
+
+    const preview = await h.post('/api/v1/campaigns/preview', body(tag), 'marketing');
+    expect(preview.status).toBe(200);
+    expect(preview.body).toMatchObject({ audienceSize: 5, recipients: 3 });
+    // 3 recipients × 500 points ÷ 100 points per yuan = ¥15.
+    expect(preview.body.liability).toMatchObject({ bonusPoints: 1_500, bonusFen: 1_500, totalFen: 1_500 });
+    expect(preview.body.samples).toHaveLength(3);
+    expect(preview.body.samples).toContainEqual({
+      memberId: rich._id,
+      text: `${rich.name}您好！双十一到店享三倍积分，您当前有 2,000 积分。`,
+    });
+
+    const created = await h.post('/api/v1/campaigns', body(tag), 'marketing');
+    expect(created.status).toBe(201);
+    expect(created.body).toMatchObject({ status: 'draft', bonusPoints: 500 });
+    const id = created.body.id as string;
+
+    const scheduled = await h.post(`/api/v1/campaigns/${id}/schedule`, {}, 'marketing');
+    expect(scheduled.status).toBe(200);
+    expect(scheduled.body.status).toBe('scheduled');
+    expect((await h.post(`/api/v1/campaigns/${id}/schedule`, {}, 'marketing')).status).toBe(409);
+    const job = await h.runtime.queues[queueNames.campaigns].getJob(campaignJobId(id, 0));
+    expect(job?.opts.delay).toBe(3_600_000);
+    expect(await deliveriesOf(id)).toHaveLength(0);
+
+    // Run early (promoted before 11:00): it sends nothing and waits again in the next round.
+    await job?.promote();
+    const queue = h.runtime.queues[queueNames.campaigns];
+    const early = await waitFor(
+      async () => ((await job?.isCompleted()) ? queue.getJob(campaignJobId(id, 0)) : undefined),
+      10_000,
+      'the early run',
+    );
+    expect(early?.returnvalue).toEqual({ status: 'not_due', startAt: '2026-11-25T03:00:00.000Z' });
+    const next = await queue.getJob(campaignJobId(id, 1));
+    expect(next?.opts.delay).toBe(3_600_000);
+    expect(await deliveriesOf(id)).toHaveLength(0);
+
+    // 11:00 comes: the delayed job runs (promoted rather than waited for).
+    h.setNow('2026-11-25T11:00:00+08:00');
+    try {
+      await next?.promote();
+      const done = await waitFor(
+        async () => {
+          const res = await h.get(`/api/v1/campaigns/${id}`, 'marketing');
+          return res.body.status === 'completed' && res.body.counts.inProgress === 0 ? res.body : undefined;
+        },
+        15_000,
+        'the campaign to complete',
+      );
+      expect(done.counts).toEqual({
+        targeted: 5,
+        queued: 5,
+        inProgress: 0,
+        sent: 0,
+        massPending: 3,
+        skipped: { no_consent: 1, opted_out: 1 },
+        failed: 0,
+        bonusCredited: 3,
+      });
+      const records = await deliveriesOf(id);
+      expect(records.map((r) => r.memberId).sort()).toEqual(
+        [...consenting, noConsent, optedOut].map((m) => m._id).sort(),
+      );
+      expect(records.find((r) => r.memberId === noConsent._id)).toMatchObject({
+        status: 'skipped',
+        reason: 'no_consent',
+      });
+      // The bonus went to recipients only, once.
+      expect(await balanceOf(db(), rich._id, h.now())).toBe(2_500);
+      expect(await balanceOf(db(), consenting[1]!._id, h.now())).toBe(500);
+      expect(await balanceOf(db(), noConsent._id, h.now())).toBe(0);
+      const listed = await h.get('/api/v1/campaigns?status=completed', 'marketing');
+      expect(listed.body.campaigns.map((c: { id: string }) => c.id)).toContain(id);
+    } finally {
+      h.setNow(NOW);
+    }
+  });
+
+  it('resumes a fan-out interrupted after its first page without anyone twice; the bonus is credited once', async () => {
+    const tag = uniqueTag();
+    const members = [];
+    for (let i = 0; i < 5; i++) members.push(await member(tag));
+    const id = (await h.post('/api/v1/campaigns', body(tag, { bonusPoints: 300 }), 'marketing')).body
+      .id as string;
+    await startRunning(id);
+
+    const service = smallPages();
+    let crash = true;
+    service.onPage(() => {
+      if (crash) throw new Error('worker died after page 1');
+    });
+    await expect(service.fanOut(id)).rejects.toThrow('worker died');
+    const afterCrash = await db().campaigns.findById(id).lean<CampaignRecord>();
+    const firstTwo = members
+      .map((m) => m._id)
+      .sort()
+      .slice(0, 2);
+    expect(afterCrash?.cursor).toBe(firstTwo[1]);
+    expect((await deliveriesOf(id)).map((r) => r.memberId).sort()).toEqual(firstTwo);
+
+    crash = false;
+    expect(await service.fanOut(id)).toEqual({ status: 'completed', pages: 2 });
+    const records = await deliveriesOf(id);
+    expect(records.map((r) => r.memberId).sort()).toEqual(members.map((m) => m._id).sort());
+    const stored = await db().campaigns.findById(id).lean<CampaignRecord>();
+    expect(stored?.counters).toEqual({ targeted: 5, queued: 5, bonusCredited: 5 });
+
+    // The whole fan-out again from the start (a lost position): nothing new is sent or credited.
+    await db().campaigns.updateOne({ _id: id }, { $set: { status: 'running', cursor: null } });
+    expect(await service.fanOut(id)).toEqual({ status: 'completed', pages: 3 });
+    expect(await deliveriesOf(id)).toHaveLength(5);
+    for (const m of members) {
+      expect(await balanceOf(db(), m._id, h.now())).toBe(300);
+      const bonusKey = `campaign-bonus:${id}:${m._id}`;
+      await waitFor(() => db().ledger.exists({ _id: bonusKey }), 5_000, 'the bonus in the ledger');
+      expect(await db().ledger.countDocuments({ opKey: bonusKey })).toBe(1);
+    }
+  });
+
+  it('the recovery sweep restarts a fan-out whose job was lost', async () => {
+    const tag = uniqueTag();
+    const members = [await member(tag), await member(tag)];
+    const id = (await h.post('/api/v1/campaigns', body(tag, { bonusPoints: 0 }), 'marketing')).body
+      .id as string;
+    await startRunning(id);
+    const recent = h.runtime.services.campaigns;
+    expect(await recent.recoverStuck()).toBe(0); // idle, but not for 10 minutes yet
+    await db().campaigns.updateOne(
+      { _id: id },
+      { $set: { updatedAt: new Date(h.now().getTime() - 11 * 60_000) } },
+    );
+    expect(await recent.recoverStuck()).toBe(1);
+    await waitFor(
+      async () => (await db().campaigns.findById(id).lean<CampaignRecord>())?.status === 'completed',
+      15_000,
+      'the recovered campaign to complete',
+    );
+    expect((await deliveriesOf(id)).map((r) => r.memberId).sort()).toEqual(members.map((m) => m._id).sort());
+  });
+
+  it('pause stops the fan-out before its next page; resume continues from there', async () => {
+    const tag = uniqueTag();
+    const members = [];
+    for (let i = 0; i < 5; i++) members.push(await member(tag));
+    const id = (await h.post('/api/v1/campaigns', body(tag, { bonusPoints: 0 }), 'marketing')).body
+      .id as string;
+    await startRunning(id);
+
+    const service = smallPages();
+    service.onPage(async (page) => {
+      if (page.number === 1)
+        expect((await h.post(`/api/v1/campaigns/${id}/pause`, {}, 'marketing')).status).toBe(200);
+    });
+    expect(await service.fanOut(id)).toEqual({ status: 'paused', pages: 1 });
+    expect(await deliveriesOf(id)).toHaveLength(2);
+    expect((await h.get(`/api/v1/campaigns/${id}`, 'marketing')).body.status).toBe('paused');
+    expect((await h.post(`/api/v1/campaigns/${id}/pause`, {}, 'marketing')).status).toBe(409);
+
+    // Resume adds the next round's job, which the workers run at once.
+    const resumed = await h.post(`/api/v1/campaigns/${id}/resume`, {}, 'marketing');
+    expect(resumed.body.status).toBe('running');
+    await waitFor(
+      async () => (await db().campaigns.findById(id).lean<CampaignRecord>())?.status === 'completed',
+      15_000,
+      'the resumed campaign to complete',
+    );
+    expect((await deliveriesOf(id)).map((r) => r.memberId).sort()).toEqual(members.map((m) => m._id).sort());
+    const stored = await db().campaigns.findById(id).lean<CampaignRecord>();
+    expect(stored?.counters.targeted).toBe(5);
+  });
+
+  it('earns at the highest active campaign window inside it, and not after a cancel', async () => {
+    const none = uniqueTag();
+    const window = (multiplier: number) => ({
+      startsAt: '2026-11-25T00:00:00+08:00',
+      endsAt: '2026-11-26T00:00:00+08:00',
+      multiplier,
+    });
+    const create = async (name: string, multiplier: number, schedule: boolean) => {
+      const res = await h.post(
+        '/api/v1/campaigns',
+        body(none, { name, window: window(multiplier), startAt: '2026-11-25T20:00:00+08:00' }),
+        'marketing',
+      );
+      expect(res.status).toBe(201);
+      expect(res.body.window).toMatchObject({ multiplierMilli: multiplier * 1000, multiplier });
+      if (schedule)
+        expect((await h.post(`/api/v1/campaigns/${res.body.id}/schedule`, {}, 'marketing')).status).toBe(200);
+      return res.body.id as string;
+    };
+    await create('一点五倍', 1.5, true);
+    const triple = await create('三倍积分周', 3, true);
+    await create('未发布的五倍', 5, false); // a draft promotes nothing
+
+    const earn = async (occurredAt: string) => {
+      const m = await h.insertMember();
+      const res = await h.post(
+        '/api/v1/transactions',
+        {
+          transactionId: `T-${randomBytes(6).toString('hex')}`,
+          memberId: m._id,
+          category: 'maintenance',
+          amountFen: 100_000,
+          occurredAt,
+        },
+        'store',
+      );
+      expect(res.status).toBe(201);
+      return res.body;
+    };
+    // ¥1,000 → 1,000 base × 3 = 3,000, + 10% first-transaction bonus.
+    const inside = await earn('2026-11-25T09:30:00+08:00');
+    expect(inside.points).toBe(3_300);
+    expect(inside.breakdown.promotion).toMatchObject({
+      kind: 'campaign',
+      campaignId: triple,
+      name: '三倍积分周',
+    });
+    // Before the windows: no promotion (the 24th is no member day).
+    expect((await earn('2026-11-24T09:30:00+08:00')).points).toBe(1_100);
+
+    expect((await h.post(`/api/v1/campaigns/${triple}/cancel`, {}, 'marketing')).status).toBe(200);
+    expect((await earn('2026-11-25T09:40:00+08:00')).points).toBe(1_650);
+
+    // Preview estimates the window's extra from what was earned over the last 30 days.
+    await waitFor(
+      async () => (await db().ledger.countDocuments({ type: 'earn' })) >= 3,
+      5_000,
+      'the earn entries',
+    );
+    const earned = (await db().ledger.find({ type: 'earn' }).lean<{ points: number }[]>()).reduce(
+      (sum, e) => sum + e.points,
+      0,
+    );
+    const preview = await h.post(
+      '/api/v1/campaigns/preview',
+      body(none, { window: window(1.5) }),
+      'marketing',
+    );
+    // One day of the 30 days' earnings, ×0.5 extra.
+    expect(preview.body.liability).toMatchObject({
+      windowExtraPoints: Math.floor(earned / 30 / 2),
+      referenceDays: 30,
+    });
+    expect(preview.body.liability.windowExtraPoints).toBeGreaterThan(0);
+  });
+
+  it('sends tests under their own keys, lists the templates, and guards roles and input', async () => {
+    const tag = uniqueTag();
+    const staffMember = await member(tag);
+    const id = (await h.post('/api/v1/campaigns', body(tag), 'marketing')).body.id as string;
+    const test = await h.post(
+      `/api/v1/campaigns/${id}/test`,
+      { openids: [staffMember.openid, 'o_nobody'] },
+      'marketing',
+    );
+    expect(test.status).toBe(200);
+    expect(test.body).toEqual({
+      sent: [
+        { memberId: staffMember._id, key: `campaign-test:${id}:${staffMember._id}:1`, status: 'enqueued' },
+      ],
+      notFound: ['o_nobody'],
+    });
+    const again = await h.post(`/api/v1/campaigns/${id}/test`, { memberIds: [staffMember._id] }, 'marketing');
+    expect(again.body.sent[0].key).toBe(`campaign-test:${id}:${staffMember._id}:2`);
+    // Tests are not the campaign: its own count stays empty.
+    expect((await h.get(`/api/v1/campaigns/${id}`, 'marketing')).body.counts.queued).toBe(0);
+
+    const templates = await h.get('/api/v1/campaigns/templates', 'marketing');
+    expect(templates.body.templates.map((t: { occasion: string }) => t.occasion)).toEqual([
+      '春节',
+      '中秋节',
+      '国庆节',
+      '双十一',
+      '会员日',
+    ]);
+
+    expect((await h.post('/api/v1/campaigns', body(tag), 'store')).status).toBe(403);
+    expect((await h.get('/api/v1/campaigns', 'store')).status).toBe(403);
+    expect((await h.post(`/api/v1/campaigns/${id}/schedule`, {}, 'store')).status).toBe(403);
+    expect((await h.post('/api/v1/campaigns', body(tag, { extra: 1 }))).status).toBe(400);
+    const typo = await h.post('/api/v1/campaigns', body(tag, { text: '{nmae}您好' }), 'marketing');
+    expect(typo.status).toBe(400);
+    expect(JSON.stringify(typo.body.error.issues)).toContain('{nmae}');
+    const personalMass = await h.post(
+      '/api/v1/campaigns',
+      body(tag, { genericText: '{name}您好' }),
+      'marketing',
+    );
+    expect(personalMass.status).toBe(400);
+    expect(
+      (
+        await h.post(
+          '/api/v1/campaigns/preview',
+          body(tag, { audience: { tiers: ['platinum-x'] } }),
+          'marketing',
+        )
+      ).status,
+    ).toBe(400);
+    const injection = await h.post(
+      '/api/v1/campaigns',
+      body(tag, { audience: { tags: { $ne: null } } }),
+      'marketing',
+    );
+    expect(injection.status).toBe(400);
+    expect((await h.get('/api/v1/campaigns/0123456789abcdef01234567', 'marketing')).status).toBe(404);
+    expect((await h.post(`/api/v1/campaigns/${id}/cancel`, {}, 'admin')).body.status).toBe('cancelled');
+    expect((await h.post(`/api/v1/campaigns/${id}/resume`, {}, 'admin')).status).toBe(409);
+  });
+});
