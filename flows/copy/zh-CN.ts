@@ -27,8 +27,8 @@ export function isoDateZh(isoDate: string): string {
 
 export const runtimeCopy: RuntimeCopy = {
   menu: (isMember) =>
-    `${isMember ? '有什么可以帮你？' : '你好！你还不是会员，回复「入会」即可加入，领取入会礼。'}回复数字或文字：\n${MENU}\n随时回复「取消」结束当前操作，「返回」回到上一步。`,
-  timedOut: '上次的操作已超时，已为你取消。需要的话可以重新开始。',
+    `${isMember ? '有什么可以帮您？' : '您好！您还不是会员，回复「入会」即可加入，领取入会礼。'}回复数字或文字：\n${MENU}\n随时回复「取消」结束当前操作，「返回」回到上一步。`,
+  timedOut: '上次的操作已超时，已为您取消。需要的话可以重新开始。',
   cancelled: '好的，已取消。回复「菜单」看看还能做什么。',
   nothingToCancel: '现在没有进行中的操作。回复「菜单」看看我能做什么。',
   firstStep: '已经是第一步了。',
@@ -40,7 +40,7 @@ export const runtimeCopy: RuntimeCopy = {
       : '抱歉，我没太明白。回复「入会」加入会员，或回复「菜单」看全部功能。',
   unsupported: '这件事暂时还不能在聊天里办理，请联系门店。回复「菜单」看看我能做什么。',
   membersOnly: '这项服务需要先入会。回复「入会」，一分钟就能加入。',
-  alreadyMember: '你已经是会员了。回复「查积分」看看你的积分吧。',
+  alreadyMember: '您已经是会员了。回复「查积分」看看您的积分吧。',
   textNeeded: '这里需要文字回答',
   retry: (reason) => (reason ? `${reason}。请再试一次：` : '没看懂这个回答，请再试一次：'),
 };
@@ -48,12 +48,12 @@ export const runtimeCopy: RuntimeCopy = {
 export const welcomeCopy = {
   newcomer: `欢迎关注！这里是车主会员俱乐部。回复「入会」即可加入会员，领取入会礼。\n${MENU}`,
   member: (name: string | null) => `${name ? `${name}，` : ''}欢迎回来！回复数字或文字：\n${MENU}`,
-  scanned: '收到，已记下你是通过朋友的推荐来的。回复「入会」即可加入会员。',
+  scanned: '收到，已记下您是通过朋友的推荐来的。回复「入会」即可加入会员。',
 };
 
 export const balanceCopy = {
   summary(v: EffectResults['load_balance'], timeZone: string): string {
-    const lines = [`你现在有 ${formatPoints(v.available)}可用。`];
+    const lines = [`您现在有 ${formatPoints(v.available)}可用。`];
     if (v.expiringIn30Days > 0)
       lines.push(`其中 ${formatPoints(v.expiringIn30Days)}将在 30 天内到期，记得尽快使用。`);
     if (v.pending > 0) lines.push(`另有 ${formatPoints(v.pending)}待到账。`);
@@ -74,7 +74,7 @@ export const balanceCopy = {
 };
 
 export const historyCopy = {
-  empty: '你还没有积分记录。到店消费、推荐好友都能获得积分。回复「推荐」看看推荐有礼。',
+  empty: '您还没有积分记录。到店消费、推荐好友都能获得积分。回复「推荐」看看推荐有礼。',
   list(entries: EffectResults['load_history']['entries'], timeZone: string): string {
     const lines = entries.map(
       (entry) =>
@@ -92,29 +92,29 @@ export const referralCopy = {
   share(v: EffectResults['load_referral']): string {
     const joined =
       v.friendsJoined > 0
-        ? `已有 ${v.friendsJoined} 位朋友通过你加入，你共获得 ${formatPoints(v.pointsEarned)}。`
-        : '还没有朋友通过你加入，快分享给身边的车主吧。';
-    return `你的推荐码：${v.code}\n把下面的二维码或链接发给朋友，朋友扫码关注并在 30 天内入会，你们都能获得积分奖励；朋友首次到店消费，你还有额外奖励。\n${joined}`;
+        ? `已有 ${v.friendsJoined} 位朋友通过您加入，您共获得 ${formatPoints(v.pointsEarned)}。`
+        : '还没有朋友通过您加入，快分享给身边的车主吧。';
+    return `您的推荐码：${v.code}\n把下面的二维码或链接发给朋友，朋友扫码关注并在 30 天内入会，您和朋友都能获得积分奖励；朋友首次到店消费，您还有额外奖励。\n${joined}`;
   },
 };
 
 export const marketingCopy = {
-  unsubscribed: '已为你退订活动和优惠消息。积分变动、保养提醒等服务通知照常发送。想恢复时回复「订阅」。',
-  alreadyUnsubscribed: '你已经退订过活动消息了。想恢复时回复「订阅」。',
-  subscribed: '已恢复接收活动和优惠消息，有好活动第一时间告诉你。不想收时回复「退订」。',
-  alreadySubscribed: '你已经在接收活动消息了。不想收时回复「退订」。',
+  unsubscribed: '已为您退订活动和优惠消息。积分变动、保养提醒等服务通知照常发送。想恢复时回复「订阅」。',
+  alreadyUnsubscribed: '您已经退订过活动消息了。想恢复时回复「订阅」。',
+  subscribed: '已恢复接收活动和优惠消息，有好活动第一时间告诉您。不想收时回复「退订」。',
+  alreadySubscribed: '您已经在接收活动消息了。不想收时回复「退订」。',
 };
 
 export const eraseCopy = {
   confirm:
-    '注销后，你的称呼、手机号、生日、车辆信息和微信绑定会被删除，剩余积分和未使用的券将作废，且无法恢复。\n确定注销请回复「确认注销」，不注销请回复「取消」。',
+    '注销后，您的称呼、手机号、生日、车辆信息和微信绑定会被删除，剩余积分和未使用的券将作废，且无法恢复。\n确定注销请回复「确认注销」，不注销请回复「取消」。',
   notConfirmed: '需要回复「确认注销」四个字才能注销',
-  done: '已为你注销会员并删除个人信息。感谢一直以来的支持，期待再次为你服务。',
+  done: '已为您注销会员并删除个人信息。感谢一直以来的支持，期待再次为您服务。',
 };
 
 export const signupCopy = {
-  askName: '欢迎加入车主会员！先告诉我怎么称呼你？（例如：王先生、李女士）',
-  askMobile: (name: string) => `${name}你好！请输入你的手机号，我们会发一条短信验证码确认是你本人。`,
+  askName: '欢迎加入车主会员！先告诉我怎么称呼您？（例如：王先生、李女士）',
+  askMobile: (name: string) => `${name}您好！请输入您的手机号，我们会发一条短信验证码确认是您本人。`,
   askCode: '请回复短信里的验证码。没收到的话，稍等一会儿回复「重发」。',
   codeSent: (masked: string) => `验证码已发送到 ${masked}，5 分钟内有效。`,
   tooSoon: (seconds: number) => `验证码刚发过，请 ${seconds} 秒后再回复「重发」。`,
@@ -124,35 +124,35 @@ export const signupCopy = {
   codeExpired: '验证码已失效，请回复「重发」获取新的验证码。',
   tooManyTries: '错误次数太多，这个验证码已作废。请回复「重发」获取新的验证码。',
   askPrivacy:
-    '入会需要你同意《会员隐私政策》：我们只用你的信息提供会员服务，不会出售给任何人，你可以随时回复「注销」删除。同意请回复「同意」。',
+    '入会需要您同意《会员隐私政策》：我们只用您的信息提供会员服务，不会出售给任何人，您可以随时回复「注销」删除。同意请回复「同意」。',
   privacyRequired: '须同意隐私政策才能入会。回复「同意」继续，或回复「取消」放弃',
   askMarketing: '要不要接收节日活动和会员优惠消息？回复「要」或「不要」（以后随时可以回复「退订」）。',
-  askBirthday: '你的生日是哪天？生日当天有惊喜。（例如 1990-05-20 或 05-20，不想填可回复「跳过」）',
-  askPlate: '最后一步：你的车牌号是？（例如 沪A12345，不想填可回复「跳过」）',
+  askBirthday: '您的生日是哪天？生日当天有惊喜。（例如 1990-05-20 或 05-20，不想填可回复「跳过」）',
+  askPlate: '最后一步：您的车牌号是？（例如 沪A12345，不想填可回复「跳过」）',
   welcome(v: Extract<EffectResults['enrol'], { ok: true }>, name: string, timeZone: string): string {
     const gifts = [`入会礼 ${formatPoints(v.welcomePoints)}`];
     if (v.referralPoints > 0) gifts.push(`推荐奖励 ${formatPoints(v.referralPoints)}`);
     const voucher = v.voucher
       ? `\n还有一张「${v.voucher.name}」，${formatDateZh(new Date(v.voucher.expiresAt), timeZone)}前到店使用。`
       : '';
-    return `入会成功，欢迎你，${name}！\n已送你${gifts.join('、')}。${voucher}\n回复「查积分」看看吧，或回复「菜单」看我还能做什么。`;
+    return `入会成功，欢迎您，${name}！\n已送您${gifts.join('、')}。${voucher}\n回复「查积分」看看吧，或回复「菜单」看我还能做什么。`;
   },
-  relinked: '这个手机号已经是会员了，已帮你把微信和会员账号关联好。回复「查积分」看看吧。',
-  openidLinked: '你的微信已经绑定了会员账号。回复「查积分」看看吧。',
+  relinked: '这个手机号已经是会员了，已帮您把微信和会员账号关联好。回复「查积分」看看吧。',
+  openidLinked: '您的微信已经绑定了会员账号。回复「查积分」看看吧。',
   notVerified: '手机号还没有验证成功，请重新输入手机号。',
   failed: (message: string) => `入会没有成功：${message}。回复「入会」重新开始。`,
 };
 
 export const redeemCopy = {
-  empty: '暂时没有可兑换的礼品，过几天再来看看吧。回复「查积分」看你的积分。',
+  empty: '暂时没有可兑换的礼品，过几天再来看看吧。回复「查积分」看您的积分。',
   page(available: number, items: { number: number; name: string; cost: number }[], more: boolean): string {
     const lines = items.map((item) => `${item.number}. ${item.name} — ${formatPoints(item.cost)}`);
     const hint = more ? '回复序号选择，回复「下一页」看更多。' : '回复序号选择。';
-    return `你有 ${formatPoints(available)}可用。可兑换的礼品：\n${lines.join('\n')}\n${hint}`;
+    return `您有 ${formatPoints(available)}可用。可兑换的礼品：\n${lines.join('\n')}\n${hint}`;
   },
   badChoice: '请回复礼品前面的序号',
   notEnough: (name: string, cost: number, missing: number) =>
-    `兑换「${name}」需要 ${formatPoints(cost)}，你还差 ${formatPoints(missing)}。换一个试试，或回复「取消」。`,
+    `兑换「${name}」需要 ${formatPoints(cost)}，您还差 ${formatPoints(missing)}。换一个试试，或回复「取消」。`,
   confirm: (name: string, cost: number) =>
     `确认用 ${formatPoints(cost)}兑换「${name}」吗？回复「确认」或「不了」。`,
   declined: '好的，这次先不兑换。回复「兑换」可以再看看。',
@@ -173,7 +173,7 @@ export const missingPointsCopy = {
   askInvoice: '有发票或小票的照片吗？有的话直接发过来，没有请回复「跳过」。',
   badInvoice: '请发一张照片，或回复「跳过」',
   done: (date: string, amount: string) =>
-    `已收到：${date} 消费 ${amount}。门店核实后会在这里告诉你结果。回复「查积分」看看你的积分。`,
+    `已收到：${date} 消费 ${amount}。门店核实后会在这里告诉您结果。回复「查积分」看看您的积分。`,
 };
 
 const CAR_LABELS = ['车牌', '车型', '里程', '保险到期日', '年检日期'] as const;
@@ -190,9 +190,9 @@ export const myCarCopy = {
           `年检日期：${car.inspectionDueOn ? isoDateZh(car.inspectionDueOn) : '未填'}`,
         ]
       : ['还没有登记车辆信息。'];
-    return `你的爱车：\n${lines.join('\n')}`;
+    return `您的爱车：\n${lines.join('\n')}`;
   },
-  askField: `要更新哪一项？回复序号：\n${CAR_LABELS.map((label, i) => `${i + 1} ${label}`).join('\n')}\n不改了就回复「取消」。保险和年检日期填好后，到期前我们会提醒你。`,
+  askField: `要更新哪一项？回复序号：\n${CAR_LABELS.map((label, i) => `${i + 1} ${label}`).join('\n')}\n不改了就回复「取消」。保险和年检日期填好后，到期前我们会提醒您。`,
   badField: '请回复 1–5 的序号',
   askValue: {
     plate: '请输入车牌号（例如 沪A12345）：',
@@ -235,11 +235,11 @@ export const humanCopy = {
   contact: (contact: EffectResults['load_store_contact']) =>
     `需要人工服务的话，可以直接联系${contact.name}：\n电话：${contact.phone ?? '请到店咨询'}\n营业时间：${contact.hours ?? '以门店公告为准'}`,
   guestHint: '回复「入会」加入会员，还可以在这里预约回电。',
-  offer: '也可以请门店工作人员给你回电：回复「回电」；不需要就回复「不用」。',
+  offer: '也可以请门店工作人员给您回电：回复「回电」；不需要就回复「不用」。',
   badOffer: '请回复「回电」或「不用」',
   askNote: '请用一句话说说想咨询什么（例如：想预约周六上午保养），回复「跳过」直接提交。',
   badNote: '说明请控制在 200 字以内',
   declined: '好的。有需要随时回复「人工」。',
   done: (storeName: string) =>
-    `已为你登记回电，${storeName}的工作人员会在营业时间内联系你。回复「菜单」看看我能做什么。`,
+    `已为您登记回电，${storeName}的工作人员会在营业时间内联系您。回复「菜单」看看我能做什么。`,
 };

@@ -37,7 +37,7 @@ const REPLY_MEMO_SECONDS = 600;
 const MAX_EFFECTS = 10;
 
 const REDEEM_FAILURES: Record<Exclude<RedeemFailure['reason'], 'insufficient_points'>, string> = {
-  member_not_found: '没有找到你的会员账号',
+  member_not_found: '没有找到您的会员账号',
   reward_not_found: '这个礼品已经不在了',
   inactive: '这个礼品已下架',
   out_of_stock: '这个礼品已经兑完了',
@@ -45,7 +45,7 @@ const REDEEM_FAILURES: Record<Exclude<RedeemFailure['reason'], 'insufficient_poi
   in_progress: '上一笔兑换还在处理中，请稍后再试',
   store_not_allowed: '这个礼品只能在指定门店兑换',
   tier_too_low: '这个礼品需要更高的会员等级',
-  limit_reached: '你已达到这个礼品的兑换次数上限',
+  limit_reached: '您已达到这个礼品的兑换次数上限',
 };
 
 /**

@@ -243,7 +243,7 @@ describe('人工: store phone and hours, callback requests', () => {
     expect(first).toContain('营业时间：每天 8:30–18:00');
     expect(first).toContain('回复「回电」');
     expect(await say(openid, '回电')).toContain('请用一句话说说想咨询什么');
-    expect(await say(openid, '想预约周六上午保养')).toContain('已为你登记回电');
+    expect(await say(openid, '想预约周六上午保养')).toContain('已为您登记回电');
 
     const stored = await db()
       .followUp.callbacks.findOne({ memberId: member._id })

@@ -70,14 +70,14 @@ async function latestCode(mobile: string): Promise<string> {
 
 /** 入会 through the simulator's API, reading the SMS code from its inbox; returns the welcome. */
 async function signUp(key: string, name: string, mobile: string): Promise<string> {
-  expect(await say(key, '入会')).toContain('怎么称呼你');
-  expect(await say(key, name)).toContain('请输入你的手机号');
+  expect(await say(key, '入会')).toContain('怎么称呼您');
+  expect(await say(key, name)).toContain('请输入您的手机号');
   expect(await say(key, mobile)).toContain(`验证码已发送到 ${mobile.slice(0, 3)}****${mobile.slice(7)}`);
   const code = await latestCode(mobile);
   expect(code).toMatch(/^\d{6}$/);
   expect(await say(key, code)).toContain('《会员隐私政策》');
   expect(await say(key, '同意')).toContain('节日活动和会员优惠消息');
-  expect(await say(key, '不要')).toContain('你的生日是哪天');
+  expect(await say(key, '不要')).toContain('您的生日是哪天');
   expect(await say(key, '跳过')).toContain('车牌号');
   return say(key, '跳过');
 }
@@ -121,7 +121,7 @@ describe('simulator page', () => {
     });
 
     const welcome = await signUp('zhang', '张先生', '13912345601');
-    expect(welcome).toContain('入会成功，欢迎你，张先生！');
+    expect(welcome).toContain('入会成功，欢迎您，张先生！');
 
     const member = await listed('zhang');
     expect(member?.name).toBe('张先生');
@@ -156,7 +156,7 @@ describe('simulator page', () => {
     expect(scanned.status).toBe(200);
     expect(scanned.body.replies.map((line) => line.text).join('\n')).toContain('回复「入会」即可加入会员');
     const welcome = await signUp('friend-b', '王先生', '13912345603');
-    expect(welcome).toContain('入会成功，欢迎你，王先生！');
+    expect(welcome).toContain('入会成功，欢迎您，王先生！');
     expect(welcome).toContain('推荐奖励');
 
     const after = await api.get(`/api/v1/members/${a.memberId}/referrals`);

@@ -70,8 +70,8 @@ describe('conversation transcripts (real Redis, embedded MongoDB)', () => {
   });
 
   it('signs up with the dev SMS code (a wrong code first, typos and skips on the way)', async () => {
-    expect(await say(friend, '我想入会')).toContain('怎么称呼你');
-    expect(await say(friend, '王先生')).toContain('王先生你好！请输入你的手机号');
+    expect(await say(friend, '我想入会')).toContain('怎么称呼您');
+    expect(await say(friend, '王先生')).toContain('王先生您好！请输入您的手机号');
     expect(await say(friend, '1391234')).toContain('手机号应为 11 位中国大陆手机号');
     expect(await say(friend, mobile)).toContain('验证码已发送到 139****0001');
     const code = await readDevSmsCode(redis, mobile);
@@ -81,11 +81,11 @@ describe('conversation transcripts (real Redis, embedded MongoDB)', () => {
     expect(await say(friend, '重发')).toContain('验证码刚发过，请 60 秒后再回复「重发」');
     expect(await say(friend, code!)).toContain('《会员隐私政策》');
     expect(await say(friend, '好')).toContain('节日活动和会员优惠消息');
-    expect(await say(friend, '不要')).toContain('你的生日是哪天');
+    expect(await say(friend, '不要')).toContain('您的生日是哪天');
     expect(await say(friend, '13月40日')).toContain('生日应为真实日期');
     expect(await say(friend, '跳过')).toContain('车牌号');
     const welcome = await say(friend, '沪a12345');
-    expect(welcome).toContain('入会成功，欢迎你，王先生！');
+    expect(welcome).toContain('入会成功，欢迎您，王先生！');
     expect(welcome).toContain('入会礼 1,000 积分、推荐奖励 500 积分');
     expect(welcome).toContain('免费基础保养券');
     expect(welcome).toContain('2026年12月25日前到店使用');
@@ -99,7 +99,7 @@ describe('conversation transcripts (real Redis, embedded MongoDB)', () => {
 
   it('asks 查积分 (with a typo), 明细 and 为什么', async () => {
     const balance = await say(friend, '积份');
-    expect(balance).toContain('你现在有 1,500 积分可用');
+    expect(balance).toContain('您现在有 1,500 积分可用');
     expect(balance).toContain('会员等级：');
     expect(balance).toContain('可用券：免费基础保养券');
     const history = await say(friend, '明细');
@@ -110,18 +110,18 @@ describe('conversation transcripts (real Redis, embedded MongoDB)', () => {
   });
 
   it('opts out of marketing with 退订, recorded as a consent withdrawal', async () => {
-    expect(await say(friend, '退订')).toContain('已为你退订活动和优惠消息');
+    expect(await say(friend, '退订')).toContain('已为您退订活动和优惠消息');
     const member = await memberByOpenid(friend);
     expect(member?.marketingOptOut).toBe(true);
     expect(member?.consents.at(-1)).toMatchObject({ kind: 'marketing', granted: false, channel: 'chat' });
-    expect(await say(friend, 'TD')).toContain('你已经退订过活动消息了');
+    expect(await say(friend, 'TD')).toContain('您已经退订过活动消息了');
   });
 
   it('redeems a reward for a voucher code; a re-delivered confirmation redeems once', async () => {
     const page = await say(friend, '兑换');
-    expect(page).toContain('你有 1,500 积分可用');
+    expect(page).toContain('您有 1,500 积分可用');
     expect(page).toContain('1. 免费洗车 — 1,500 积分');
-    expect(await say(friend, '2')).toContain('你还差 1,500 积分');
+    expect(await say(friend, '2')).toContain('您还差 1,500 积分');
     expect(await say(friend, '1')).toContain('确认用 1,500 积分兑换「免费洗车」吗');
     const confirm = inbound(friend, { type: 'text', text: '确认' });
     const [done] = await conversations.handle(confirm);
@@ -136,7 +136,7 @@ describe('conversation transcripts (real Redis, embedded MongoDB)', () => {
   it('shares the referral code with a QR placeholder', async () => {
     const replies = await conversations.handle(inbound(friend, { type: 'menu_click', key: 'MENU_REFERRAL' }));
     const member = await memberByOpenid(friend);
-    expect(replies[0]?.text).toContain(`你的推荐码：${member!.referralCode}`);
+    expect(replies[0]?.text).toContain(`您的推荐码：${member!.referralCode}`);
     expect(replies[0]?.imageUrl).toBe(`chezhu:qr/ref_${member!.referralCode}`);
   });
 
@@ -144,7 +144,7 @@ describe('conversation transcripts (real Redis, embedded MongoDB)', () => {
     expect(await say(friend, '上次保养的积分没到账')).toContain('哪天的消费没拿到积分');
     expect(await say(friend, '昨天')).toContain('消费金额是多少元');
     const interrupted = await say(friend, '查积分');
-    expect(interrupted).toContain('你现在有 0 积分可用');
+    expect(interrupted).toContain('您现在有 0 积分可用');
     expect(interrupted).toContain('刚才的「积分没到账」还没完成，回复「继续」接着办');
     expect(await say(friend, '继续')).toContain('消费金额是多少元');
     // One store in the default program: no store question.
@@ -195,7 +195,7 @@ describe('conversation transcripts (real Redis, embedded MongoDB)', () => {
     await say(again, '同意');
     await say(again, '要');
     await say(again, '跳过');
-    expect(await say(again, '跳过')).toContain('这个手机号已经是会员了，已帮你把微信和会员账号关联好');
+    expect(await say(again, '跳过')).toContain('这个手机号已经是会员了，已帮您把微信和会员账号关联好');
     expect((await memberByOpenid(again))?.mobile).toBe(mobile);
   });
 
@@ -226,7 +226,7 @@ describe('conversation transcripts (real Redis, embedded MongoDB)', () => {
     expect((await memberByOpenid(openid))?.marketingOptOut).toBe(false);
     expect(await say(openid, 'zx')).toContain('确定注销请回复「确认注销」');
     expect(await say(openid, '确定')).toContain('需要回复「确认注销」四个字才能注销');
-    expect(await say(openid, '确认注销')).toContain('已为你注销会员并删除个人信息');
+    expect(await say(openid, '确认注销')).toContain('已为您注销会员并删除个人信息');
     const erased = await api.runtime.services.db.members.findById(member._id).lean<MemberRecord>();
     expect(erased).toMatchObject({ status: 'erased', name: null, mobile: null, openid: null });
     expect(erased?.consents.at(-1)).toMatchObject({ kind: 'privacy', granted: false, channel: 'chat' });
@@ -238,10 +238,10 @@ describe('conversation transcripts (real Redis, embedded MongoDB)', () => {
     const user = newUser();
     const lines = ['入会', '李女士', '返回', '李小姐', '13912340002'];
     const replies = await Promise.all(lines.map((line) => say(user, line)));
-    expect(replies[0]).toContain('怎么称呼你');
-    expect(replies[1]).toContain('李女士你好');
-    expect(replies[2]).toContain('怎么称呼你');
-    expect(replies[3]).toContain('李小姐你好');
+    expect(replies[0]).toContain('怎么称呼您');
+    expect(replies[1]).toContain('李女士您好');
+    expect(replies[2]).toContain('怎么称呼您');
+    expect(replies[3]).toContain('李小姐您好');
     expect(replies[4]).toContain('验证码已发送到 139****0002');
   });
 
@@ -254,14 +254,14 @@ describe('conversation transcripts (real Redis, embedded MongoDB)', () => {
     const rejected = [a, b].filter((reply) => reply.includes('手机号应为 11 位中国大陆手机号'));
     expect(rejected).toHaveLength(1);
     expect(
-      [a, b].filter((reply) => reply.startsWith('赵先生你好') || reply.startsWith('钱先生你好')),
+      [a, b].filter((reply) => reply.startsWith('赵先生您好') || reply.startsWith('钱先生您好')),
     ).toHaveLength(1);
   });
 
   it('two members at once do not see each other', async () => {
     const [one, two] = [newUser(), newUser()];
     const [r1, r2] = await Promise.all([say(one, '入会'), say(two, '查积分')]);
-    expect(r1).toContain('怎么称呼你');
+    expect(r1).toContain('怎么称呼您');
     expect(r2).toContain('这项服务需要先入会');
   });
 });

@@ -69,7 +69,7 @@ describe('runStep', () => {
       },
     };
     const shown = runStep(asked.session, { type: 'effect_result', result }, context(true), T0);
-    expect(texts(shown)).toContain('你现在有 1,234 积分可用');
+    expect(texts(shown)).toContain('您现在有 1,234 积分可用');
     expect(texts(shown)).toContain('200 积分将在 30 天内到期');
     expect(texts(shown)).toContain('再获得 3,000 积分可升级为金卡');
     expect(texts(shown)).toContain('2029年3月31日到期');
@@ -88,13 +88,13 @@ describe('runStep', () => {
   it('re-asks a bad answer with the reason', () => {
     const results = converse(['入会', '王先生', '12345'], false);
     expect(texts(last(results))).toContain('手机号应为 11 位中国大陆手机号');
-    expect(texts(last(results))).toContain('请输入你的手机号');
+    expect(texts(last(results))).toContain('请输入您的手机号');
     expect(last(results).session.flow?.step).toBe('mobile');
   });
 
   it('goes back a step with 返回 and says so at the first step', () => {
     const results = converse(['入会', '王先生', '返回'], false);
-    expect(texts(last(results))).toContain('怎么称呼你');
+    expect(texts(last(results))).toContain('怎么称呼您');
     expect(last(results).session.flow?.step).toBe('name');
     const again = converse(['返回'], false, last(results).session);
     expect(texts(last(again))).toContain(runtimeCopy.firstStep);
@@ -122,7 +122,7 @@ describe('runStep', () => {
     expect(texts(last(results))).toContain('1 查积分');
     expect(texts(last(results))).toContain('刚才的「入会」还没完成，回复「继续」接着办');
     const resumed = converse(['继续'], false, last(results).session);
-    expect(texts(last(resumed))).toContain('请输入你的手机号');
+    expect(texts(last(resumed))).toContain('请输入您的手机号');
     expect(last(resumed).session.flow?.data).toEqual({ name: '王先生' });
   });
 
@@ -182,7 +182,7 @@ describe('runStep', () => {
     const listed = runStep(asked.session, { type: 'effect_result', result: catalogue }, context(true), T0);
     expect(texts(listed)).toContain('1. 洗车券 — 500 积分');
     const tooDear = converse(['2'], true, listed.session);
-    expect(texts(last(tooDear))).toContain('你还差 2,200 积分');
+    expect(texts(last(tooDear))).toContain('您还差 2,200 积分');
     const chosen = converse(['1', '确认'], true, last(tooDear).session);
     expect(last(chosen).effects).toEqual([{ type: 'redeem', rewardId: 'wash', requestId: 'chat:msg-1' }]);
   });
