@@ -22,6 +22,11 @@ const server = spawnMain({
   LOG_LEVEL: 'info',
   STAFF_API_KEYS: `store@main:${KEY}`,
 });
+// Whatever happens to this run, the server it started must not outlive it.
+process.on('exit', () => {
+  if (server.child.exitCode === null) server.child.kill('SIGTERM');
+  rmSync(dataDir, { recursive: true, force: true });
+});
 const ready = await server.ready;
 
 const client = new MongoClient(ready.mongoUri);

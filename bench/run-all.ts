@@ -11,6 +11,7 @@ const benches = [
   'bench/rules-engine.bench.ts',
   'bench/accrual-api.bench.ts',
   'bench/wechat-webhook.bench.ts',
+  'bench/webhook-throughput.bench.ts',
 ];
 const only = process.argv[2];
 let failed = 0;

@@ -28,9 +28,17 @@ export function spawnMain(env: Record<string, string>, args: string[] = []): Mai
     child.once('exit', (code, signal) => resolve({ code, signal })),
   );
   const ready = new Promise<{ url: string; mongoUri: string; redisUrl: string }>((resolve, reject) => {
+    // Lines are parsed once each, as they complete, until the ready line has been seen; after
+    // that the output is only collected (a long run must not re-scan everything per chunk).
+    let pending = '';
+    let isReady = false;
     child.stdout.on('data', (chunk) => {
       out += chunk;
-      for (const line of out.split('\n')) {
+      if (isReady) return;
+      pending += chunk;
+      const lines = pending.split('\n');
+      pending = lines.pop() ?? '';
+      for (const line of lines) {
         if (!line.startsWith('{')) continue;
         try {
           const entry = JSON.parse(line) as {
@@ -39,9 +47,13 @@ export function spawnMain(env: Record<string, string>, args: string[] = []): Mai
             mongoUri: string;
             redisUrl: string;
           };
-          if (entry.event === 'ready') resolve(entry);
+          if (entry.event === 'ready') {
+            isReady = true;
+            resolve(entry);
+            return;
+          }
         } catch {
-          // a partial line: wait for the rest
+          // not a log line of ours
         }
       }
     });
