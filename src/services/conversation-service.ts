@@ -108,12 +108,15 @@ export class ConversationService {
 
   private async process(key: string, message: InboundMessage): Promise<Reply[]> {
     const { content } = message;
-    await this.noteForDelivery(message);
+    // The member behind this chat user, read once per message: every step below starts from it
+    // (effects that create or erase a member happen after these reads).
+    const member = content.type === 'delivery_report' ? null : await this.links.findByOpenid(message.userId);
+    await this.noteForDelivery(message, member);
     switch (content.type) {
       case 'follow':
-        return this.onFollow(key, message.userId, content.scene);
+        return this.onFollow(key, message.userId, content.scene, member);
       case 'scan':
-        return this.onScan(message.userId, content.scene);
+        return this.onScan(message.userId, content.scene, member);
       case 'unfollow':
         await this.links.unlinkOpenid(message.userId);
         await this.sessions.delete(key);
@@ -123,22 +126,23 @@ export class ConversationService {
         return this.converse(
           key,
           message,
+          member,
           intent ? { type: 'intent', intent } : { type: 'text', text: content.key },
         );
       }
       case 'text':
-        return this.converse(key, message, { type: 'text', text: content.text });
+        return this.converse(key, message, member, { type: 'text', text: content.text });
       case 'voice':
-        return this.converse(key, message, { type: 'text', text: content.recognition ?? '' });
+        return this.converse(key, message, member, { type: 'text', text: content.recognition ?? '' });
       case 'image':
-        return this.converse(key, message, {
+        return this.converse(key, message, member, {
           type: 'image',
           mediaId: content.mediaId,
           imageUrl: content.imageUrl,
         });
       case 'link':
         // No flow takes a link: a waiting question is asked again, else the menu hint.
-        return this.converse(key, message, { type: 'text', text: '' });
+        return this.converse(key, message, member, { type: 'text', text: '' });
       case 'location_received':
       case 'menu_view':
       case 'delivery_report':
@@ -151,7 +155,7 @@ export class ConversationService {
    * follow, scan or menu click opens the 48-hour customer-service window; an unfollow stops
    * messages; a template delivery report closes the loop on that send.
    */
-  private async noteForDelivery(message: InboundMessage): Promise<void> {
+  private async noteForDelivery(message: InboundMessage, member: MemberRecord | null): Promise<void> {
     const { content } = message;
     const { delivery } = this.deps.services;
     if (content.type === 'delivery_report') {
@@ -162,23 +166,25 @@ export class ConversationService {
       return;
     }
     if (content.type === 'location_received' || content.type === 'menu_view') return;
-    const member = await this.links.findByOpenid(message.userId);
     if (!member) return;
     const at = new Date(message.sentAt);
     if (content.type === 'unfollow') await delivery.noteUnfollowed(member._id, at);
     else await delivery.noteInbound(member._id, at);
   }
 
-  private async onFollow(key: string, userId: string, scene: string | null): Promise<Reply[]> {
+  private async onFollow(
+    key: string,
+    userId: string,
+    scene: string | null,
+    member: MemberRecord | null,
+  ): Promise<Reply[]> {
     await this.sessions.delete(key);
-    const member = await this.links.findByOpenid(userId);
     if (member) return [{ text: welcomeCopy.member(member.name) }];
     await this.recordReferralOpen(userId, scene);
     return [{ text: welcomeCopy.newcomer }];
   }
 
-  private async onScan(userId: string, scene: string): Promise<Reply[]> {
-    const member = await this.links.findByOpenid(userId);
+  private async onScan(userId: string, scene: string, member: MemberRecord | null): Promise<Reply[]> {
     if (member) return [{ text: welcomeCopy.member(member.name) }];
     const recorded = await this.recordReferralOpen(userId, scene);
     return [{ text: recorded ? welcomeCopy.scanned : welcomeCopy.newcomer }];
@@ -193,12 +199,16 @@ export class ConversationService {
     return outcome.ok;
   }
 
-  private async converse(key: string, message: InboundMessage, input: StepInput): Promise<Reply[]> {
+  private async converse(
+    key: string,
+    message: InboundMessage,
+    member: MemberRecord | null,
+    input: StepInput,
+  ): Promise<Reply[]> {
     const { services } = this.deps;
     const now = services.clock();
     const program = services.program.current();
     const timeZone = program.timezone;
-    const member = await this.links.findByOpenid(message.userId);
     const ctx: RunContext = {
       member: member ? { id: member._id, name: member.name } : null,
       timeZone,
