@@ -75,7 +75,10 @@ function banner(runtime: Runtime, role: string, configuredPort: number): string 
     `  Health     ${base}/healthz`,
     `  Metrics    ${base}/metrics`,
   ];
-  if (role !== 'worker') lines.push(`  Staff API  ${base}/api/v1`);
+  if (role !== 'worker') {
+    lines.push(`  Staff API  ${base}/api/v1`);
+    lines.push(`  Queues     ${base}/admin/queues   (browser: any user name, the admin key as password)`);
+  }
   if (runtime.bot?.simulator) lines.push(`  Simulator  ${base}/simulator`);
   if (runtime.generatedAdminKey) {
     lines.push(`  Admin key  ${runtime.generatedAdminKey.key}   (kept in ${runtime.generatedAdminKey.file})`);

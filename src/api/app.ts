@@ -5,6 +5,7 @@ import type { HealthReport } from '../runtime/health-check';
 import type { Services } from '../services/services';
 import { errorHandler } from './error-handler';
 import type { StaffApiKey } from '../config/staff-api-keys';
+import { QUEUE_DASHBOARD_PATH } from './queue-dashboard';
 import { v1Router } from './v1-router';
 
 export interface AppDeps {
@@ -18,6 +19,8 @@ export interface AppDeps {
   wechatWebhook?: express.Router | null;
   /** `/simulator` page and its JSON API (built by the runtime on the simulator channel only). */
   simulator?: express.Router | null;
+  /** bull-board at `/admin/queues` (admins only). */
+  queueDashboard?: express.Router | null;
 }
 
 /** The express application: health, metrics and the staff API. Routers mount here only. */
@@ -49,6 +52,7 @@ export function createApp(deps: AppDeps): Express {
   app.use('/api/v1', v1Router(deps.services, deps.staffKeys));
   if (deps.wechatWebhook) app.use('/wechat', deps.wechatWebhook);
   if (deps.simulator) app.use('/simulator', deps.simulator);
+  if (deps.queueDashboard) app.use(QUEUE_DASHBOARD_PATH, deps.queueDashboard);
 
   app.use((_req, res) => {
     res.status(404).json({ error: { code: 'not_found', message: '没有这个地址' } });

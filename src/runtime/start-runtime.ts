@@ -4,6 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import type { Redis } from 'ioredis';
 import { createApp } from '../api/app';
+import { queueDashboard } from '../api/queue-dashboard';
 import { simulatorRouter } from '../channels/simulator/simulator.router';
 import { wechatWebhookRouter } from '../channels/wechat-oa/webhook.router';
 import type { AppConfig } from '../config/env';
@@ -221,6 +222,7 @@ export async function startRuntime({
       services: role === 'worker' ? null : services,
       wechatWebhook,
       // The simulator page drives this process's simulator bot (never there with WeChat credentials).
+      queueDashboard: role === 'worker' ? null : queueDashboard(Object.values(queues.queues), staffKeys),
       simulator:
         role !== 'worker' && channelBot?.simulator
           ? simulatorRouter({ simulator: channelBot.simulator, services, redis })
