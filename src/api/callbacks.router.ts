@@ -5,6 +5,7 @@ import type { Services } from '../services/services';
 import { storeId } from './schemas';
 import { requireRole } from './staff-auth';
 import { handle, parseInput } from './validate';
+import { listingStore } from './store-scope';
 
 const callbackId = z.string().regex(/^[0-9a-f]{24}$/, '回电请求编号格式不正确');
 
@@ -24,13 +25,10 @@ export function callbacksRouter(services: Services): Router {
     requireRole('store'),
     handle(async (req, res) => {
       const query = parseInput(listQuery, req.query);
-      const staff = res.locals.staff!;
-      if (staff.storeId && query.storeId && query.storeId !== staff.storeId) {
-        throw new AppError('forbidden_store', '此密钥只能查看本门店的数据', 403);
-      }
+      const store = listingStore(res.locals.staff!, query.storeId);
       const callbacks = await services.callbacks.list({
         status: query.status,
-        storeId: staff.storeId ?? query.storeId,
+        storeId: store,
         revealMobile: true,
       });
       res.json({ callbacks });

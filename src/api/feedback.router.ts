@@ -5,6 +5,7 @@ import type { Services } from '../services/services';
 import { storeId, transactionId } from './schemas';
 import { requireRole } from './staff-auth';
 import { handle, parseInput } from './validate';
+import { listingStore } from './store-scope';
 
 const flag = z
   .enum(['true', 'false'], { error: '应为 true 或 false' })
@@ -25,7 +26,7 @@ export function feedbackRouter(services: Services): Router {
     handle(async (req, res) => {
       const query = parseInput(listQuery, req.query);
       const staff = res.locals.staff!;
-      const store = scopedStore(staff.storeId, query.storeId);
+      const store = listingStore(staff, query.storeId);
       const feedback = await services.feedback.list({
         alert: query.alert,
         handled: query.handled,
@@ -42,7 +43,7 @@ export function feedbackRouter(services: Services): Router {
     requireRole('store', 'marketing'),
     handle(async (req, res) => {
       const query = parseInput(summaryQuery, req.query);
-      const store = scopedStore(res.locals.staff!.storeId, query.storeId);
+      const store = listingStore(res.locals.staff!, query.storeId);
       res.json({ stores: await services.feedback.summary({ storeId: store }) });
     }),
   );
@@ -68,12 +69,4 @@ export function feedbackRouter(services: Services): Router {
   );
 
   return router;
-}
-
-/** A store-scoped key sees its own store only; others may narrow to one store. */
-function scopedStore(keyStore: string | undefined, requested: string | undefined): string | undefined {
-  if (keyStore && requested && requested !== keyStore) {
-    throw new AppError('forbidden_store', '此密钥只能查看本门店的数据', 403);
-  }
-  return keyStore ?? requested;
 }

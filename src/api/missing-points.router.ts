@@ -8,6 +8,7 @@ import { memberId, positiveFen, storeId } from './schemas';
 import { requireRole } from './staff-auth';
 import { resolveStore } from './store-scope';
 import { handle, parseInput } from './validate';
+import { listingStore } from './store-scope';
 
 const reportId = z.string().regex(/^[0-9a-f]{24}$/, '报告编号格式不正确');
 const reason = z.string().trim().min(1, '请填写原因').max(200, '原因最多 200 个字');
@@ -63,11 +64,8 @@ export function missingPointsRouter(services: Services): Router {
     requireRole('store'),
     handle(async (req, res) => {
       const query = parseInput(listQuery, req.query);
-      const staff = res.locals.staff!;
-      if (staff.storeId && query.storeId && query.storeId !== staff.storeId) {
-        throw new AppError('forbidden_store', '此密钥只能查看本门店的数据', 403);
-      }
-      const reports = await services.missingPoints.listOpen({ storeId: staff.storeId ?? query.storeId });
+      const store = listingStore(res.locals.staff!, query.storeId);
+      const reports = await services.missingPoints.listOpen({ storeId: store });
       res.json({ reports });
     }),
   );
