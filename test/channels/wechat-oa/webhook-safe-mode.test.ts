@@ -1,8 +1,7 @@
-import { Queue } from 'bullmq';
+import type { Queue } from 'bullmq';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { createRedis } from '../../../src/infra/redis-connections';
-import { WECHAT_INBOUND_QUEUE, type WechatInboundJob } from '../../../src/queues/wechat-inbound-queue';
-import { type ApiHarness, startApiHarness } from '../../helpers/api-harness';
+import type { ApiHarness } from '../../helpers/api-harness';
+import { startWechatHarness, type WechatHarness } from '../../helpers/wechat-harness';
 import {
   ACCOUNT,
   bigMsgId,
@@ -20,37 +19,25 @@ const AES_KEY = 'abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG';
 let api: ApiHarness;
 let inbound: Queue;
 
+let wechat: WechatHarness;
+
 beforeAll(async () => {
-  api = await startApiHarness({
-    env: {
-      CHANNEL: 'wechat',
-      WECHAT_APP_ID: APP_ID,
-      WECHAT_APP_SECRET: 'test-app-secret-not-real',
-      WECHAT_TOKEN: TOKEN,
-      WECHAT_ENCODING_AES_KEY: AES_KEY,
-      WECHAT_API_BASE: 'http://127.0.0.1:9',
-      SMS_PROVIDER: 'dev',
-    },
+  wechat = await startWechatHarness({
+    WECHAT_TOKEN: TOKEN,
+    WECHAT_APP_ID: APP_ID,
+    WECHAT_ENCODING_AES_KEY: AES_KEY,
   });
-  inbound = new Queue(WECHAT_INBOUND_QUEUE, {
-    connection: createRedis(api.runtime.redisUrl, 'worker', 'test-inbound-reader'),
-  });
+  api = wechat.api;
+  inbound = wechat.inbound;
 });
 
-afterAll(async () => {
-  await inbound?.close();
-  await api?.stop();
-});
+afterAll(() => wechat?.stop());
 
 beforeEach(async () => {
   await inbound.obliterate({ force: true });
 });
 
-async function jobs(): Promise<WechatInboundJob[]> {
-  // In any state: the runtime's wechat-inbound worker may already have taken them.
-  const all = await inbound.getJobs(['waiting', 'active', 'completed', 'failed', 'delayed']);
-  return all.map((j) => j.data as WechatInboundJob);
-}
+const jobs = () => wechat.jobs();
 
 /** A safe-mode POST as WeChat sends it: ciphertext-only body, signature and msg_signature in the URL. */
 function sealedPost(

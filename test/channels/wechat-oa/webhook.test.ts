@@ -1,12 +1,11 @@
-import { Queue } from 'bullmq';
+import type { Queue } from 'bullmq';
 import express from 'express';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { wechatWebhookRouter } from '../../../src/channels/wechat-oa/webhook.router';
-import { createRedis } from '../../../src/infra/redis-connections';
 import { createLogger } from '../../../src/lib/logger';
-import { WECHAT_INBOUND_QUEUE, type WechatInboundJob } from '../../../src/queues/wechat-inbound-queue';
-import { type ApiHarness, startApiHarness } from '../../helpers/api-harness';
+import type { ApiHarness } from '../../helpers/api-harness';
+import { startWechatHarness, type WechatHarness } from '../../helpers/wechat-harness';
 import {
   ACCOUNT,
   bigMsgId,
@@ -22,38 +21,24 @@ const TOKEN = 'webhookToken42';
 let api: ApiHarness;
 let inbound: Queue;
 
+let wechat: WechatHarness;
+
 beforeAll(async () => {
-  api = await startApiHarness({
-    env: {
-      CHANNEL: 'wechat',
-      WECHAT_APP_ID: 'wx0123456789abcdef',
-      WECHAT_APP_SECRET: 'test-app-secret-not-real',
-      WECHAT_TOKEN: TOKEN,
-      WECHAT_API_BASE: 'http://127.0.0.1:9',
-      SMS_PROVIDER: 'dev',
-    },
-  });
-  inbound = new Queue(WECHAT_INBOUND_QUEUE, {
-    connection: createRedis(api.runtime.redisUrl, 'worker', 'test-inbound-reader'),
-  });
+  wechat = await startWechatHarness({ WECHAT_TOKEN: TOKEN });
+  api = wechat.api;
+  inbound = wechat.inbound;
 });
 
-afterAll(async () => {
-  await inbound?.close();
-  await api?.stop();
-});
+afterAll(() => wechat?.stop());
 
 beforeEach(async () => {
   await inbound.obliterate({ force: true });
 });
 
+const jobs = () => wechat.jobs();
+
 const post = (xml: string, sign: Partial<Parameters<typeof signedQuery>[0]> = {}) =>
   postXml(api.url, signedQuery({ token: TOKEN, ...sign }), xml);
-
-async function jobs(): Promise<WechatInboundJob[]> {
-  const all = await inbound.getJobs(['waiting', 'active', 'delayed', 'completed', 'failed']);
-  return all.map((j) => j.data as WechatInboundJob);
-}
 
 describe('GET /wechat (URL verification, fact 1)', () => {
   const verify = (query: URLSearchParams) => fetch(`${api.url}/wechat?${query}`);
