@@ -1,4 +1,8 @@
 import { Router } from 'express';
+import { checkStaffKeysAgainstProgram } from '../config/check-staff-keys-against-program';
+import { ConfigError } from '../config/config-error';
+import type { Program } from '../config/program-schema';
+import type { StaffApiKey } from '../config/staff-api-keys';
 import { AppError } from '../lib/app-error';
 import type { ProgramInForce } from '../services/program-version-service';
 import type { Services } from '../services/services';
@@ -10,7 +14,7 @@ import { handle } from './validate';
  * a full or partial program in the program-file format, merged over the current one and validated
  * as a whole. It applies to events from then on.
  */
-export function programRouter(services: Services): Router {
+export function programRouter(services: Services, staffKeys: readonly StaffApiKey[]): Router {
   const router = Router();
 
   router.get(
@@ -32,6 +36,7 @@ export function programRouter(services: Services): Router {
       const outcome = await services.programVersions.publish(
         body as Record<string, unknown>,
         res.locals.staff!.role,
+        (program) => staffKeyProblems(staffKeys, program),
       );
       if (!outcome.ok) {
         if (outcome.reason === 'version_taken') {
@@ -46,6 +51,17 @@ export function programRouter(services: Services): Router {
   );
 
   return router;
+}
+
+/** A version that drops a store some staff key acts for would leave that key acting for nothing. */
+function staffKeyProblems(staffKeys: readonly StaffApiKey[], program: Program): string[] {
+  try {
+    checkStaffKeysAgainstProgram(staffKeys, program);
+    return [];
+  } catch (err) {
+    if (err instanceof ConfigError) return [...err.problems];
+    throw err;
+  }
 }
 
 function view(inForce: ProgramInForce) {

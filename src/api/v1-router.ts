@@ -29,7 +29,7 @@ export function v1Router(services: Services | null, staffKeys: readonly StaffApi
     api.use(membersRouter(services));
     api.use(enrolmentRouter(services));
     api.use(missingPointsRouter(services));
-    api.use(programRouter(services));
+    api.use(programRouter(services, staffKeys));
     api.use(rewardsRouter(services));
     api.use(vouchersRouter(services));
     api.use(feedbackRouter(services));

@@ -40,7 +40,15 @@ export class ProgramVersionService {
     return { version: program.version, publishedAt: record?.publishedAt ?? null, program };
   }
 
-  async publish(change: Record<string, unknown>, publishedBy: string | null): Promise<PublishOutcome> {
+  /**
+   * `problemsWith` adds checks the schema cannot make alone (e.g. that every store-scoped staff key
+   * still names a store of the new program); any problem refuses the version like a schema error.
+   */
+  async publish(
+    change: Record<string, unknown>,
+    publishedBy: string | null,
+    problemsWith: (program: Program) => readonly string[] = () => [],
+  ): Promise<PublishOutcome> {
     const current = this.ctx.program.current();
     const versions = this.ctx.db.membership.programVersions;
     const latest = await versions
@@ -66,6 +74,8 @@ export class ProgramVersionService {
           return { ok: false, reason: 'invalid_program', problems: [...err.problems] };
         throw err;
       }
+      const problems = problemsWith(program);
+      if (problems.length > 0) return { ok: false, reason: 'invalid_program', problems: [...problems] };
       try {
         await versions.create({
           _id: version,

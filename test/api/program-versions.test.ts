@@ -53,6 +53,16 @@ describe('program versions', () => {
     expect((await h.get('/api/v1/program')).body.version).toBe('2026-11-default');
   });
 
+  it('refuses a version that drops the store a staff key acts for', async () => {
+    const res = await h.post('/api/v1/program', {
+      stores: [{ id: 'north', name: '北区店', phone: '400-800-5678', hours: '每天 9:00–18:00' }],
+    });
+    expect(res.status).toBe(400);
+    expect(res.body.error.code).toBe('invalid_program');
+    expect(res.body.error.details.problems).toEqual([expect.stringContaining('names store "main"')]);
+    expect((await h.get('/api/v1/program')).body.version).toBe('2026-11-default');
+  });
+
   it('a published version applies to new transactions only', async () => {
     const member = await h.insertMember();
     const before = await post('pv-before', member._id);
