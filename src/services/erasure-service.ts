@@ -1,4 +1,5 @@
 import type { MemberRecord } from '../data/models/member-model';
+import type { RedemptionService } from './redemption-service';
 import type { ServiceContext } from './service-context';
 import type { VoucherService } from './voucher-service';
 
@@ -24,8 +25,9 @@ export type ErasureOutcome =
  *   consent records (policy version, time, channel — nothing personal), to which a withdrawal is
  *   added. The points are not forfeited by an entry: the account is frozen as it stands (nothing
  *   can change an erased member's account), so the ledger still replays to it exactly.
- * - Unused vouchers are cancelled without giving points or stock back: the account is closed and
- *   no one can present the voucher as that member any more.
+ * - Unused vouchers are cancelled: no one can present them as that member any more. A reward
+ *   voucher's unit goes back to stock (another member may have it), its points do not (the
+ *   account is closed).
  * - The mobile and openid stay known only as salted hashes (`identity_hashes`, written at sign-up),
  *   so the person may join again as a new member but is not "new" for referral rewards.
  *
@@ -36,6 +38,7 @@ export class ErasureService {
   constructor(
     private readonly ctx: ServiceContext,
     private readonly vouchers: VoucherService,
+    private readonly redemptions: RedemptionService,
   ) {}
 
   async erase(memberId: string, options: { channel: 'chat' | 'staff' }): Promise<ErasureOutcome> {
@@ -45,8 +48,11 @@ export class ErasureService {
     if (member.status === 'erased') return { ok: true, duplicate: true, result: resultOf(member) };
 
     const now = this.ctx.clock();
-    for (const voucher of await this.vouchers.listForMember(memberId, 'issued')) {
-      await this.vouchers.markCancelled(voucher.code);
+    // Cancelled ones too: a crash may have left a reward voucher cancelled with its unit not yet back.
+    for (const voucher of await this.vouchers.listForMember(memberId)) {
+      if (voucher.status === 'issued' || voucher.status === 'cancelled') {
+        await this.redemptions.closeForErasure(voucher);
+      }
     }
     await db.membership.missingPointsReports.updateMany(
       { memberId },

@@ -472,6 +472,44 @@ export class RedemptionService {
     return this.cancelledOutcome(done, false);
   }
 
+  /**
+   * 注销: the member's unused reward voucher is void and its unit goes back to stock, but no points
+   * return (the erased account is frozen). Voucher `issued → cancelled` (a voucher verified first
+   * wins) → the unit back to stock (once, by the return marker) → redemption `completed →
+   * cancelled`. Safe to repeat after a crash at any step: a cancelled voucher whose redemption is
+   * still `completed` is finished by the next call.
+   */
+  async closeForErasure(voucher: VoucherRecord): Promise<void> {
+    const { db, clock } = this.ctx;
+    if (!voucher.redemptionId) {
+      await this.vouchers.markCancelled(voucher.code);
+      return;
+    }
+    const r = await db.redemptions.findById(voucher.redemptionId).lean<RedemptionRecord>();
+    if (r?.status !== 'completed') return;
+    const after = await this.vouchers.markCancelled(voucher.code);
+    if (after?.status !== 'cancelled') return;
+    const now = clock();
+    if (r.stockReserved) await db.rewardStore.giveBack(r.rewardId, r._id, now);
+    const result: CancellationResult = {
+      code: after.code,
+      status: 'cancelled',
+      redemptionId: r._id,
+      memberId: r.memberId,
+      pointsReturned: 0,
+      pointsReExpired: 0,
+      stockReturned: r.stockReserved,
+      balance: null,
+      cancelledAt: new Date(after.cancelledAt ?? now).toISOString(),
+      message: `券码 ${after.code}（${after.name}）已随会员注销作废。`,
+    };
+    const done = await this.tryMove(r, 'cancelled', {
+      cancelledAt: now,
+      cancellation: { requestedAt: now, storeId: null, result: result as unknown as Record<string, unknown> },
+    });
+    if (done && r.stockReserved) await db.rewardStore.forgetReturn(r.rewardId, r._id);
+  }
+
   private cancelledOutcome(r: RedemptionRecord, duplicate: boolean): CancelOutcome {
     const result = r.cancellation?.result as unknown as CancellationResult | undefined;
     if (!result) throw new Error(`redemption ${r._id} is ${r.status} without a cancellation result`);

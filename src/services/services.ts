@@ -64,7 +64,7 @@ export function createServices(db: Database, program: ProgramSource, clock: Cloc
   const referrals = new ReferralService(ctx, identityHasher);
   transactions.onApplied(referrals.onTransactionApplied);
   const enrolment = new EnrolmentService(ctx, identityHasher, referrals, vouchers);
-  const erasure = new ErasureService(ctx, vouchers);
+  const erasure = new ErasureService(ctx, vouchers, redemptions);
   const missingPoints = new MissingPointsService(ctx);
   const memberImport = new MemberImportService(ctx, enrolment);
   // A source that re-reads published versions switches at once after a publish in this process.

@@ -233,3 +233,47 @@ describe('POST /members/{id}/redemptions', () => {
     expect(await db.redemptions.countDocuments({ memberId })).toBe(0);
   });
 });
+
+describe('erasure (注销) and reward vouchers', () => {
+  const stockOf = async (rewardId: string) =>
+    (await db.rewards.findById(rewardId).lean<RewardRecord>())!.stock;
+
+  it('voids the unused reward voucher and puts its unit back in stock, without giving points back', async () => {
+    const rewardId = await newReward({ stock: 5 });
+    const memberId = await memberWith(3_000);
+    const bought = await redeem(memberId, rewardId, `erase-stock-${memberId}`);
+    expect(bought.status).toBe(201);
+    expect(await stockOf(rewardId)).toBe(4);
+    const accountBefore = (await memberOf(db, memberId)).account;
+
+    expect((await h.post(`/api/v1/members/${memberId}/erase`, {})).status).toBe(200);
+    expect(await stockOf(rewardId)).toBe(5);
+    const voucher = await db.vouchers.findOne({ code: bought.body.voucher.code }).lean();
+    expect(voucher?.status).toBe('cancelled');
+    const record = await db.redemptions
+      .findOne({ requestId: `erase-stock-${memberId}` })
+      .lean<RedemptionRecord>();
+    expect(record).toMatchObject({ status: 'cancelled', cancellation: { result: { pointsReturned: 0 } } });
+    expect((await memberOf(db, memberId)).account).toEqual(accountBefore);
+    // A repeat (or a staff cancel afterwards) gives nothing back a second time.
+    expect((await h.post(`/api/v1/members/${memberId}/erase`, {})).status).toBe(200);
+    expect((await h.post(`/api/v1/vouchers/${bought.body.voucher.code}/cancel`, {})).body.duplicate).toBe(
+      true,
+    );
+    expect(await stockOf(rewardId)).toBe(5);
+  });
+
+  it('finishes a unit return that a crash interrupted after the voucher was voided', async () => {
+    const rewardId = await newReward({ stock: 2 });
+    const memberId = await memberWith(3_000);
+    const bought = await redeem(memberId, rewardId, `erase-crash-${memberId}`);
+    expect(await stockOf(rewardId)).toBe(1);
+    // The crash: the voucher was voided, nothing after it happened.
+    await h.runtime.services.vouchers.markCancelled(bought.body.voucher.code);
+
+    expect((await h.post(`/api/v1/members/${memberId}/erase`, {})).status).toBe(200);
+    expect(await stockOf(rewardId)).toBe(2);
+    expect((await h.post(`/api/v1/members/${memberId}/erase`, {})).status).toBe(200);
+    expect(await stockOf(rewardId)).toBe(2);
+  });
+});
