@@ -12,6 +12,8 @@ const benches = [
   'bench/accrual-api.bench.ts',
   'bench/wechat-webhook.bench.ts',
   'bench/webhook-throughput.bench.ts',
+  'bench/broadcast.bench.ts',
+  'bench/care-scan.bench.ts',
 ];
 const only = process.argv[2];
 let failed = 0;

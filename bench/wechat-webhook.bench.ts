@@ -1,6 +1,7 @@
 /**
  * `POST /wechat` hand-off latency: signed 查积分 texts from distinct members, each verified,
- * parsed, de-duplicated in Redis and added to the `wechat-inbound` queue before `success`.
+ * parsed, de-duplicated in Redis and added to the `wechat-inbound` queue before `success` (passive
+ * replies off: `WECHAT_PASSIVE_REPLY_MS=0`).
  * Reports (1) the handler's own time (hrtime from request in to response finished, measured by a
  * middleware around the same router on the same Redis) and (2) the client's round trip against
  * the full runtime, sequentially and with 16 concurrent callers. WeChat's deadline is 5 s;
@@ -32,6 +33,8 @@ const config = parseEnv({
   WECHAT_TOKEN: TOKEN,
   SMS_PROVIDER: 'dev',
   STAFF_API_KEYS: 'admin:bench-admin-key-0123456789',
+  // The hand-off path (passive replies are measured by webhook-throughput).
+  WECHAT_PASSIVE_REPLY_MS: '0',
 });
 const logger = createLogger('silent');
 const runtime = await startRuntime({ config, role: 'web', program: defaultProgram, logger });

@@ -78,13 +78,17 @@ export const missingPointsFlow = defineFlow({
       id: 'invoice',
       prompt: () => [text(missingPointsCopy.askInvoice)],
       answer: () =>
-        z.union([
-          z.strictObject({ mediaId: z.string(), imageUrl: z.string() }),
-          z
-            .string()
-            .refine((answer) => SKIP.has(normalizeText(answer)), missingPointsCopy.badInvoice)
-            .transform(() => null),
-        ]),
+        z.union(
+          [
+            z.strictObject({ mediaId: z.string(), imageUrl: z.string() }),
+            z
+              .string()
+              .refine((answer) => SKIP.has(normalizeText(answer)))
+              .transform(() => null),
+          ],
+          // The union's own issue is what the member is told (zod's default is English).
+          { error: missingPointsCopy.badInvoice },
+        ),
       save: 'invoice',
       next: 'open',
     },

@@ -61,7 +61,7 @@ function fieldOf(data: FlowData): Field {
 function valueAnswer(field: keyof CarFacts): z.ZodType {
   switch (field) {
     case 'plate':
-      return plateAnswer.refine((plate) => plate !== null, myCarCopy.askValue.plate);
+      return plateAnswer.refine((plate) => plate !== null, myCarCopy.plateNeeded);
     case 'model':
       return z.string().trim().min(1, myCarCopy.badModel).max(40, myCarCopy.badModel);
     case 'mileageKm':

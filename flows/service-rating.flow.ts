@@ -1,16 +1,15 @@
 import { z } from 'zod';
 import { defineFlow, effectStep } from '../src/conversation/flow-schema';
 import { normalizeText } from '../src/conversation/intents/normalize-text';
-import { parseRating } from '../src/conversation/parse-rating';
+import { parseRating, RATING_SCALE_LIMIT } from '../src/conversation/parse-rating';
 import { text } from '../src/conversation/reply';
 import { serviceRatingCopy } from './copy/zh-CN';
 
-/** The largest scale a program may configure; the service checks the program's own `maxRating`. */
-const SCALE_LIMIT = 10;
 const SKIP = new Set(['跳过', '没有', '无', '不用', '不了', 'skip']);
 
 const ratingAnswer = z.string().transform((answer, ctx) => {
-  const rating = parseRating(answer, SCALE_LIMIT);
+  // Up to the largest scale: the service checks the program's own `maxRating` and says which.
+  const rating = parseRating(answer, RATING_SCALE_LIMIT);
   if (rating !== null) return rating;
   ctx.addIssue({ code: 'custom', message: serviceRatingCopy.notARating });
   return z.NEVER;

@@ -12,7 +12,10 @@ export async function deliverMessageJobProcessor(job: Job, services: Services) {
   if (!parsed.success)
     throw new UnrecoverableError(`invalid deliver-message payload: ${parsed.error.message}`);
   const finalAttempt = job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
-  const outcome = await services.delivery.deliver(parsed.data.key, { finalAttempt });
+  const outcome = await services.delivery.deliver(parsed.data.key, {
+    finalAttempt,
+    ...(job.id ? { jobId: job.id } : {}),
+  });
   if (outcome.status === 'retry') {
     throw new Error(`delivery ${parsed.data.key}: ${outcome.reason} (errcode ${outcome.errcode ?? 'none'})`);
   }

@@ -77,6 +77,7 @@ function banner(runtime: Runtime, role: string, configuredPort: number): string 
   ];
   if (role !== 'worker') {
     lines.push(`  Staff API  ${base}/api/v1`);
+    lines.push(`  Console    ${base}/console   (sign in with a staff key)`);
     lines.push(`  Queues     ${base}/admin/queues   (browser: any user name, the admin key as password)`);
   }
   if (runtime.bot?.simulator) lines.push(`  Simulator  ${base}/simulator`);

@@ -201,6 +201,7 @@ export const myCarCopy = {
     insuranceEndsOn: '请输入保险到期日（例如 2027-03-31）：',
     inspectionDueOn: '请输入下次年检日期（例如 2027-06-30）：',
   },
+  plateNeeded: '这里需要填车牌号，不改了就回复「取消」',
   badModel: '车型请填 1–40 个字',
   badMileage: '里程应为 0–2,000,000 之间的整数公里数',
   badDate: '日期应为真实日期，例如 2027-03-31',

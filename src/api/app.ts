@@ -2,6 +2,7 @@ import express, { type Express, type NextFunction, type Request, type Response }
 import type { Logger } from '../lib/logger';
 import type { Metrics } from '../lib/metrics';
 import type { HealthReport } from '../runtime/health-check';
+import { consoleRouter } from '../console/console.router';
 import type { Services } from '../services/services';
 import { errorHandler } from './error-handler';
 import type { StaffApiKey } from '../config/staff-api-keys';
@@ -53,6 +54,8 @@ export function createApp(deps: AppDeps): Express {
   if (deps.wechatWebhook) app.use('/wechat', deps.wechatWebhook);
   if (deps.simulator) app.use('/simulator', deps.simulator);
   if (deps.queueDashboard) app.use(QUEUE_DASHBOARD_PATH, deps.queueDashboard);
+  // The staff console (every channel); the worker role serves no staff API, so no console either.
+  if (deps.services) app.use('/console', consoleRouter());
 
   app.use((_req, res) => {
     res.status(404).json({ error: { code: 'not_found', message: '没有这个地址' } });

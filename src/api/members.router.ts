@@ -3,28 +3,53 @@ import { z } from 'zod';
 import type { MemberRecord } from '../data/models/member-model';
 import { AppError } from '../lib/app-error';
 import { explainEntry } from '../rules/explain-entry';
+import { normalizePlate } from '../rules/normalize-plate';
+import { consentHistory } from '../services/consent-history';
 import { memberView } from '../services/member-view';
 import type { Services } from '../services/services';
 import { mainlandMobile, memberId } from './schemas';
 import { requireRole } from './staff-auth';
 import { handle, parseInput } from './validate';
 
-/** Member lookup for staff: search by mobile, detail, explained ledger. */
+/** Members sharing a plate (a family car) are listed up to this many. */
+const PLATE_MATCHES = 20;
+
+/** A plate as staff type it (`粤b·d12345`), normalised (`粤BD12345`); not a plate → 400. */
+const plateQuery = z.string().transform((text, ctx) => {
+  const plate = normalizePlate(text);
+  if (plate === null) {
+    ctx.addIssue({ code: 'custom', message: '车牌号格式不正确，例如 粤B12345 或 粤BD12345' });
+    return z.NEVER;
+  }
+  return plate;
+});
+
+/** Member lookup for staff: search by mobile or plate, detail, explained ledger, vouchers. */
 export function membersRouter(services: Services): Router {
   const router = Router();
   const { db } = services;
 
-  const searchQuery = z.strictObject({ mobile: mainlandMobile });
+  const searchQuery = z
+    .strictObject({ mobile: mainlandMobile.optional(), plate: plateQuery.optional() })
+    .refine((q) => (q.mobile === undefined) !== (q.plate === undefined), {
+      message: '请提供 mobile 或 plate 其中一项',
+    });
   router.get(
     '/members',
     requireRole('store', 'marketing'),
     handle(async (req, res) => {
-      const { mobile } = parseInput(searchQuery, req.query);
-      const member = await db.members.findOne({ mobile, status: 'active' }).lean<MemberRecord>();
+      const { mobile, plate } = parseInput(searchQuery, req.query);
+      const members = mobile
+        ? await db.members.find({ mobile, status: 'active' }).limit(1).lean<MemberRecord[]>()
+        : await db.members
+            .find({ 'vehicles.plate': plate, status: 'active' })
+            .sort({ signedUpAt: 1 })
+            .limit(PLATE_MATCHES)
+            .lean<MemberRecord[]>();
       const now = services.clock();
       const program = services.program.current();
       const full = res.locals.staff?.role === 'admin';
-      res.json({ members: member ? [memberView(member, now, program, full)] : [] });
+      res.json({ members: members.map((member) => memberView(member, now, program, full)) });
     }),
   );
 
@@ -36,7 +61,22 @@ export function membersRouter(services: Services): Router {
       const member = await db.members.findOne({ _id: id, status: 'active' }).lean<MemberRecord>();
       if (!member) throw new AppError('not_found', '没有找到这位会员', 404);
       const full = res.locals.staff?.role === 'admin';
-      res.json(memberView(member, services.clock(), services.program.current(), full));
+      res.json({
+        ...memberView(member, services.clock(), services.program.current(), full),
+        consentHistory: consentHistory(member.consents),
+      });
+    }),
+  );
+
+  router.get(
+    '/members/:id/vouchers',
+    requireRole('store', 'marketing'),
+    handle(async (req, res) => {
+      const id = parseInput(memberId, req.params.id);
+      parseInput(z.strictObject({}), req.query);
+      const exists = await db.members.exists({ _id: id, status: 'active' });
+      if (!exists) throw new AppError('not_found', '没有找到这位会员', 404);
+      res.json({ vouchers: await services.vouchers.historyForMember(id) });
     }),
   );
 

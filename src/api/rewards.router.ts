@@ -10,7 +10,10 @@ import { requireRole } from './staff-auth';
 import { resolveStore } from './store-scope';
 import { handle, parseInput } from './validate';
 
-const rewardId = z.string().regex(identifierPatterns.code, 'rewardId 须为小写字母、数字和 - 组成').max(64);
+const rewardId = z
+  .string({ error: '请填写礼品编号' })
+  .regex(identifierPatterns.code, 'rewardId 须为小写字母、数字和 - 组成')
+  .max(64, '礼品编号最多 64 个字符');
 
 /** Same shape as the DMS transaction ids: whatever the caller's system uses as a request key. */
 const requestId = z
@@ -19,18 +22,38 @@ const requestId = z
   .max(64)
   .regex(/^[A-Za-z0-9._:-]+$/, 'requestId 只能包含字母、数字和 . _ : -');
 
+// Messages in Chinese: the staff console shows them next to the field they are about.
 const rewardFields = {
-  name: z.string().trim().min(1).max(60),
-  cost: z.number().int('积分须为整数').min(1).max(1_000_000_000),
-  stock: z.number().int().min(0).max(1_000_000_000).nullable(),
+  name: z.string().trim().min(1, '请填写礼品名称').max(60, '礼品名称最多 60 个字'),
+  cost: z
+    .number({ error: '所需积分须为整数' })
+    .int('积分须为整数')
+    .min(1, '所需积分至少为 1')
+    .max(1_000_000_000, '所需积分不能超过 10 亿'),
+  stock: z
+    .number({ error: '库存须为整数' })
+    .int('库存须为整数')
+    .min(0, '库存不能为负数')
+    .max(1_000_000_000, '库存不能超过 10 亿')
+    .nullable(),
   perMemberLimit: z
     .strictObject({
-      count: z.number().int().min(1).max(1000),
-      period: z.enum(['month', 'year', 'membershipYear', 'lifetime']),
+      count: z
+        .number({ error: '限兑次数须为整数' })
+        .int('限兑次数须为整数')
+        .min(1, '限兑次数至少为 1')
+        .max(1000, '限兑次数不能超过 1000'),
+      period: z.enum(['month', 'year', 'membershipYear', 'lifetime'], {
+        error: '限兑周期应为 month、year、membershipYear 或 lifetime',
+      }),
     })
     .nullable(),
-  minTier: z.string().regex(identifierPatterns.code).nullable(),
-  validityDays: z.number().int().min(1).max(3650),
+  minTier: z.string().regex(identifierPatterns.code, '等级代码格式不正确').nullable(),
+  validityDays: z
+    .number({ error: '有效期须为整数天数' })
+    .int('有效期须为整数天数')
+    .min(1, '有效期至少 1 天')
+    .max(3650, '有效期最长 3650 天（10 年）'),
   storeIds: z
     .array(storeId)
     .min(1, '留空（null）表示所有门店')

@@ -1,6 +1,7 @@
 import { Router } from 'express';
 import { z } from 'zod';
 import { AppError } from '../lib/app-error';
+import { plateField } from '../services/enrolment-input';
 import type { Services } from '../services/services';
 import { isoInstant, mainlandMobile, memberId, positiveFen, storeId, transactionId } from './schemas';
 import { requireRole } from './staff-auth';
@@ -21,6 +22,18 @@ export function transactionsRouter(services: Services): Router {
       amountFen: positiveFen,
       occurredAt: isoInstant,
       storeId: storeId.optional(),
+      // The serviced car: a maintenance or repair visit moves its maintenance due date.
+      vehicle: z
+        .strictObject({
+          plate: plateField,
+          mileageKm: z
+            .number()
+            .int('里程须为整数公里')
+            .min(0, '里程不能为负')
+            .max(2_000_000, '里程应为 0–2,000,000 公里')
+            .optional(),
+        })
+        .optional(),
     })
     .refine((b) => (b.mobile ? 1 : 0) + (b.memberId ? 1 : 0) === 1, {
       message: '请提供 mobile 或 memberId（二选一）',

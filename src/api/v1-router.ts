@@ -8,6 +8,7 @@ import { feedbackRouter } from './feedback.router';
 import { membersRouter } from './members.router';
 import { missingPointsRouter } from './missing-points.router';
 import { programRouter } from './program.router';
+import { reportsRouter } from './reports.router';
 import { rewardsRouter } from './rewards.router';
 import { staffAuth } from './staff-auth';
 import { transactionsRouter } from './transactions.router';
@@ -35,6 +36,7 @@ export function v1Router(services: Services | null, staffKeys: readonly StaffApi
     api.use(feedbackRouter(services));
     api.use(callbacksRouter(services));
     api.use(campaignsRouter(services));
+    api.use(reportsRouter(services));
   }
   return api;
 }

@@ -33,6 +33,8 @@ export interface StartBotOptions {
 /** A puppet that wants to know when the bot has finished with one of its messages. */
 interface Acknowledging {
   acknowledge(messageId: string, outcome: HandledOutcome): void;
+  /** Told when the bot starts on a message (the official-account puppet captures its replies). */
+  beginHandling?(messageId: string, talkerId: string): void;
 }
 
 /**
@@ -59,6 +61,7 @@ export async function startBot(options: StartBotOptions): Promise<Bot> {
       channel,
       logger,
       onHandled: (messageId, outcome) => acknowledging?.acknowledge(messageId, outcome),
+      onHandling: (messageId, talkerId) => acknowledging?.beginHandling?.(messageId, talkerId),
       ...(options.resolveUrl ? { resolveUrl: options.resolveUrl } : {}),
     }),
   );

@@ -22,6 +22,12 @@ export interface ConversationPluginOptions {
    */
   onHandled?: (messageId: string, outcome: HandledOutcome) => void;
   /**
+   * Called when the bot starts on a member message, in order and one message per member at a
+   * time, so a puppet knows which message the following `say`s to that member answer (the
+   * official-account puppet turns them into a passive reply for the webhook).
+   */
+  onHandling?: (messageId: string, talkerId: string) => void;
+  /**
    * Turns a `chezhu:` placeholder URL (`chezhu:qr/<scene>`, `chezhu:link/<scene>`) into this
    * channel's own; `null` leaves the URL out. Without it placeholders are left out, since a member
    * cannot open them.
@@ -60,8 +66,11 @@ export function ConversationPlugin(options: ConversationPluginOptions): WechatyP
         return;
       }
       if (!isMemberMessage(facts)) return;
-      const outcome = await sequencer.run(facts.talkerId, () => handleMessage(message, facts, options));
-      options.onHandled?.(facts.id, outcome);
+      // Both hooks run inside the member's turn: the next message of the member starts after them.
+      await sequencer.run(facts.talkerId, async () => {
+        options.onHandling?.(facts.id, facts.talkerId);
+        options.onHandled?.(facts.id, await handleMessage(message, facts, options));
+      });
     };
     bot.on('message', onMessage);
     return () => {

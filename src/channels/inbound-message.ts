@@ -38,6 +38,19 @@ export const inboundContentSchema = z.discriminatedUnion('type', [
     /** The channel's own wording, e.g. `failed:user block`. */
     detail: z.string(),
   }),
+  /** The channel's report on a mass send of ours (WeChat: MASSSENDJOBFINISH), for the whole job. */
+  z.strictObject({
+    type: z.literal('mass_send_report'),
+    /** The msg_id the channel returned for the mass send, exactly (kept as a string). */
+    sentMessageId: z.string(),
+    /** The channel's own wording: `send success`, `send fail`, `err(10001)`… */
+    status: z.string(),
+    totalCount: z.number().int().nonnegative(),
+    /** Recipients the channel filtered out (unfollowed, blocked…); null when not reported. */
+    filterCount: z.number().int().nonnegative().nullable(),
+    sentCount: z.number().int().nonnegative(),
+    errorCount: z.number().int().nonnegative(),
+  }),
 ]);
 export type InboundContent = z.infer<typeof inboundContentSchema>;
 export type InboundContentType = InboundContent['type'];

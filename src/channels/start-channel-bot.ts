@@ -7,6 +7,7 @@ import type { Metrics } from '../lib/metrics';
 import { type Bot, type BotPuppet, startBot } from './bot';
 import type { ConversationHandler } from './conversation-handler';
 import { SimulatorPuppet } from './simulator/simulator-puppet';
+import { InboundClaims } from './wechat-oa/inbound-claims';
 import { defaultOaApiLimits, OaApi } from './wechat-oa/oa-api';
 import { OaPuppet } from './wechat-oa/oa-puppet';
 import { startWechatInboundWorker } from './wechat-oa/wechat-inbound-worker';
@@ -14,9 +15,10 @@ import { startWechatInboundWorker } from './wechat-oa/wechat-inbound-worker';
 export type BotChoice = { kind: 'wechat' } | { kind: 'simulator' } | { kind: 'named'; name: string };
 
 /**
- * Which bot this process runs, if any. The official account's bot lives with the
- * `wechat-inbound` worker (roles `all`, `worker`); the simulator's with the web page that drives it
- * (`all`, `web`); a named puppet holds one login, so it runs where workers run (`all`, `worker`;
+ * Which bot this process runs, if any. The official account's bot runs in every role: the webhook
+ * (`all`, `web`) hands it messages to answer passively, the `wechat-inbound` worker (`all`,
+ * `worker`) the ones handed off to the queue; the simulator's lives with the web page that drives
+ * it (`all`, `web`); a named puppet holds one login, so it runs where workers run (`all`, `worker`;
  * run one such process per account).
  */
 export function chooseBot(
@@ -25,7 +27,7 @@ export function chooseBot(
 ): BotChoice | null {
   if (config.wechatyPuppet !== null)
     return role === 'web' ? null : { kind: 'named', name: config.wechatyPuppet };
-  if (config.channel === 'wechat') return role === 'web' ? null : { kind: 'wechat' };
+  if (config.channel === 'wechat') return { kind: 'wechat' };
   return role === 'worker' ? null : { kind: 'simulator' };
 }
 
@@ -33,6 +35,8 @@ export interface ChannelBot {
   bot: Bot;
   /** Set on the simulator channel: the page's handle on its members. */
   simulator: SimulatorPuppet | null;
+  /** Set on the WeChat channel: the puppet the webhook hands messages to for passive replies. */
+  officialAccount: OaPuppet | null;
   /** Shutdown steps in start order (the composition root runs them in reverse). */
   steps: { name: string; run(): Promise<unknown> }[];
 }
@@ -51,7 +55,7 @@ export interface StartChannelBotOptions {
 
 /**
  * Starts the bot this process runs (see `chooseBot`) with the conversation plugin, and for the
- * official account the `wechat-inbound` worker that feeds its puppet.
+ * official account (outside the `web` role) the `wechat-inbound` worker that feeds its puppet.
  */
 export async function startChannelBot(options: StartChannelBotOptions): Promise<ChannelBot | null> {
   const { config, logger } = options;
@@ -77,15 +81,18 @@ export async function startChannelBot(options: StartChannelBotOptions): Promise<
       resolveUrl: (placeholder) => resolveWechatUrl(api, placeholder),
     });
     steps.push({ name: 'bot', run: () => bot.stop() });
-    const worker = startWechatInboundWorker({
-      redisUrl: options.redisUrl,
-      puppet,
-      logger,
-      ...(options.metrics ? { metrics: options.metrics } : {}),
-    });
-    // Closed before the bot stops: jobs in flight still need the bot to finish.
-    steps.push({ name: 'wechat-inbound worker', run: () => worker.close() });
-    return { bot, simulator: null, steps };
+    if (options.role !== 'web') {
+      const worker = startWechatInboundWorker({
+        redisUrl: options.redisUrl,
+        puppet,
+        logger,
+        claims: new InboundClaims(options.redis),
+        ...(options.metrics ? { metrics: options.metrics } : {}),
+      });
+      // Closed before the bot stops: jobs in flight still need the bot to finish.
+      steps.push({ name: 'wechat-inbound worker', run: () => worker.close() });
+    }
+    return { bot, simulator: null, officialAccount: puppet, steps };
   }
 
   let simulator: SimulatorPuppet | null = null;
@@ -104,7 +111,7 @@ export async function startChannelBot(options: StartChannelBotOptions): Promise<
     ...(simulator ? { resolveUrl: async (placeholder: string) => placeholder } : {}),
   });
   steps.push({ name: 'bot', run: () => bot.stop() });
-  return { bot, simulator, steps };
+  return { bot, simulator, officialAccount: null, steps };
 }
 
 /** `chezhu:qr/<scene>` → the official account's QR image, `chezhu:link/<scene>` → its QR link. */

@@ -138,6 +138,9 @@ export const defaultProgramInput = deepFreeze({
     pointsExpiring: { enabled: true, daysBefore: [30, 7], minPoints: 100 },
     postService: { enabled: true, delayDays: 3, maxRating: 5, alertAtOrBelow: 2 },
     voucherExpiring: { enabled: true, daysBefore: [3] },
+    // Template ids are each account's own (MP admin → 模板消息): none by default, so outside the
+    // 48-hour window care messages are skipped (`no_template`) until a program file adds them.
+    templates: {},
   },
   marketing: {
     caps: { perDay: 1, perMonth: 4 },

@@ -70,6 +70,60 @@ const timezone = z.string().refine((zone) => {
 
 const voucherTemplate = z.strictObject({ name: text, validityDays: wholeNumber(1, 3650) });
 
+/**
+ * Placeholders of care template field texts: delivery's own (`src/delivery/render-message.ts`,
+ * filled per member when sent; `{expiringPoints}` only where the message has that number) and the
+ * care facts `src/delivery/care-template.ts` writes in (`{plate}`, the voucher's name and code).
+ */
+const memberPlaceholders = ['name', 'tier', 'points', 'date'] as const;
+
+function templateFieldText(allowed: readonly string[]) {
+  return z
+    .string()
+    .trim()
+    .min(1, 'must not be empty')
+    .max(200, 'must be at most 200 characters')
+    .superRefine((value, ctx) => {
+      const unknown = [...value.matchAll(/\{([A-Za-z_][A-Za-z0-9_]*)\}/g)]
+        .map((match) => match[1] ?? '')
+        .filter((name) => !allowed.includes(name));
+      if (unknown.length > 0) {
+        ctx.addIssue({
+          code: 'custom',
+          input: value,
+          message: `uses unknown placeholder ${unknown.map((p) => `{${p}}`).join(', ')}; available here: ${allowed.map((p) => `{${p}}`).join(', ')}`,
+        });
+      }
+    });
+}
+
+/**
+ * A WeChat template message (模板消息) for one care kind: the id from the MP admin (广告与服务 →
+ * 模板消息) and the text of each of its fields by key (`thing1`, `time2`… or the old `first`,
+ * `keyword1`, `remark`; WeChat no longer displays `first` and `remark`).
+ */
+function careTemplate(...facts: string[]) {
+  return z.strictObject({
+    templateId: z
+      .string()
+      .regex(
+        /^[A-Za-z0-9_-]{1,128}$/,
+        'must be the template id from the MP admin (letters, digits, "-", "_")',
+      ),
+    fields: z
+      .record(
+        z
+          .string()
+          .regex(/^[A-Za-z][A-Za-z0-9_]{0,31}$/, 'must be a template field key such as thing1 or keyword1'),
+        templateFieldText([...memberPlaceholders, ...facts]),
+      )
+      .refine((fields) => {
+        const count = Object.keys(fields).length;
+        return count >= 1 && count <= 20;
+      }, 'must give 1 to 20 fields'),
+  });
+}
+
 /** A store's phone as members dial it: mainland mobile, landline with area code (and extension), 400/800. */
 const storePhone = z
   .string()
@@ -307,6 +361,21 @@ export const programSchema = z
           message: 'must be below maxRating, or every rating would alert staff',
         }),
       voucherExpiring: z.strictObject({ enabled: z.boolean(), daysBefore }),
+      /**
+       * The WeChat template each service care message goes as outside the 48-hour window (without
+       * one it is skipped, `no_template`). Optional: versions published before templates existed
+       * have none.
+       */
+      templates: z
+        .strictObject({
+          birthday: careTemplate().optional(),
+          maintenanceDue: careTemplate('plate').optional(),
+          insuranceRenewal: careTemplate('plate').optional(),
+          inspectionDue: careTemplate('plate').optional(),
+          pointsExpiring: careTemplate('expiringPoints').optional(),
+          voucherExpiring: careTemplate('voucherName', 'voucherCode').optional(),
+        })
+        .optional(),
     }),
     // Marketing messages need marketing consent and respect caps and quiet hours.
     marketing: z.strictObject({
@@ -325,6 +394,19 @@ export const programSchema = z
         }),
       // Win-back is marketing (RULES.md §8), so it lives here and obeys consent, caps and quiet hours.
       winBack: z.strictObject({ enabled: z.boolean(), afterDaysWithoutVisit: wholeNumber(1, 3650) }),
+      /**
+       * Mass sends (marketing outside the 48-hour window): openids per call, calls a minute across
+       * all processes (read when workers start) and the quiet period before a group is sent. Each
+       * optional: unset → 10,000 a call, 10 a minute, 60 s (`src/delivery/mass-send-plan.ts`).
+       */
+      massSend: z
+        .strictObject({
+          // WeChat takes 2 to 10,000; with 2 an odd group would leave one member alone.
+          batchSize: wholeNumber(3, 10_000).optional(),
+          perMinute: wholeNumber(1, 60).optional(),
+          settleSeconds: wholeNumber(0, 3_600).optional(),
+        })
+        .optional(),
     }),
     nightlyRun: z.strictObject({
       /**

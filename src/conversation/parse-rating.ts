@@ -14,6 +14,9 @@ const CHINESE_DIGITS: Readonly<Record<string, number>> = {
   十: 10,
 };
 
+/** The largest scale a program may configure (`care.postService.maxRating`); ratings parse up to it. */
+export const RATING_SCALE_LIMIT = 10;
+
 /**
  * A rating as members type it: `5`, `５`, `五`, `5分`, `五分`, `五星`, `5颗星`, `给5分`, `打5分`.
  * Anything else (a sentence, a number out of 1..max) is null, so ordinary messages are never

@@ -27,10 +27,18 @@ export class SessionStore {
   ) {}
 
   async load(key: string): Promise<Session | null> {
-    const raw = await this.redis.get(this.prefix + key);
+    return this.decode(await this.redis.get(this.keyOf(key)));
+  }
+
+  /** The Redis key of a chat user's session (`ConversationTurns` reads and writes it in scripts). */
+  keyOf(key: string): string {
+    return this.prefix + key;
+  }
+
+  /** A stored session; a session of an older shape is dropped: the member starts afresh. */
+  decode(raw: string | null): Session | null {
     if (!raw) return null;
     const parsed = sessionSchema.safeParse(JSON.parse(raw));
-    // A session of an older shape is dropped: the member starts afresh rather than mid-way.
     return parsed.success ? parsed.data : null;
   }
 
@@ -43,7 +51,7 @@ export class SessionStore {
     const saved = await this.redis.eval(
       SAVE_IF_VERSION,
       1,
-      this.prefix + key,
+      this.keyOf(key),
       String(session.version),
       JSON.stringify(next),
       String(SESSION_KEY_TTL_MS),
@@ -52,6 +60,6 @@ export class SessionStore {
   }
 
   async delete(key: string): Promise<void> {
-    await this.redis.del(this.prefix + key);
+    await this.redis.del(this.keyOf(key));
   }
 }

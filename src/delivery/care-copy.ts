@@ -1,4 +1,5 @@
 import type { CareMessage } from '../rules/care-due';
+import { parseIsoDate } from '../rules/local-date';
 import type { DeliveryRequestInput } from './delivery-request';
 
 /**
@@ -25,6 +26,8 @@ export function careDeliveryRequest(message: CareMessage): DeliveryRequestInput 
           ? '{name}，祝您生日快乐！🎂 今天消费享双倍积分，生日礼遇券已放进您的卡包。回复「我的券」查看。'
           : '{name}，祝您生日快乐！🎂 今天到店消费享双倍积分。回复「查积分」看看您的积分。',
       };
+    case 'maintenance_due':
+      return { ...base, text: maintenanceText(facts), values: { date: String(facts.date) } };
     case 'insurance_renewal':
       return {
         ...base,
@@ -57,6 +60,31 @@ export function careDeliveryRequest(message: CareMessage): DeliveryRequestInput 
           '好久不见！您的爱车该做个检查了，本月到店保养享会员积分。回复「查积分」看看您的权益，回复「退订」不再接收此类消息。',
       };
   }
+}
+
+/**
+ * Ahead of the day: when to come (by the months since the last service, or by the member's own
+ * driving); on the day: that it is time. Both say how to book (人工 gives the store's phone and a
+ * callback) and, when mileage matters, how to correct it (我的车).
+ */
+function maintenanceText(facts: CareMessage['facts']): string {
+  const car = `爱车${plate(facts.plate)}`;
+  const last = zhDate(facts.lastServiceOn);
+  const byMileage = facts.by === 'mileage';
+  if (Number(facts.daysBefore) === 0) {
+    return byMileage
+      ? `{name}，按行驶里程估算，您的${car}已到保养里程（上次保养：${last}），建议尽快到店保养。回复「人工」帮您预约，里程不准可回复「我的车」更新。`
+      : `{name}，您的${car}今天到了建议保养的时间（上次保养：${last}）。回复「人工」帮您预约保养。`;
+  }
+  return byMileage
+    ? `{name}，按行驶里程估算，您的${car}约在 {date} 到保养里程（上次保养：${last}）。回复「人工」帮您预约，里程不准可回复「我的车」更新。`
+    : `{name}，您的${car}建议在 {date} 前做下一次保养（上次保养：${last}）。回复「人工」帮您预约。`;
+}
+
+/** `2026-06-01` → `2026年6月1日`. */
+function zhDate(value: unknown): string {
+  const date = typeof value === 'string' ? parseIsoDate(value) : null;
+  return date ? `${date.year}年${date.month}月${date.day}日` : '';
 }
 
 function plate(value: unknown): string {

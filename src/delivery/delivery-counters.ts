@@ -14,6 +14,47 @@ export interface StoredCounters {
   massMonth: number;
 }
 
+/**
+ * A marketing slot a delivery took (`key`), kept on the member's state until the slot is given
+ * back: when the attempt that took it stopped before recording its outcome (its worker died), the
+ * next attempt of the same delivery knows it holds a slot already, and that a customer-service
+ * send may have gone out. `day` and `month` are the counters' keys the slot was counted under.
+ */
+export interface MarketingReservation {
+  key: string;
+  mass: boolean;
+  day: string;
+  month: string;
+}
+
+/** The reservation `key` holds on this state, if any. */
+export function reservationOf(
+  stored: { reservations?: readonly MarketingReservation[] } | null,
+  key: string,
+): MarketingReservation | null {
+  return stored?.reservations?.find((r) => r.key === key) ?? null;
+}
+
+/**
+ * The counts as they would be without `own` (a delivery deciding again must not count its own
+ * earlier slot against itself).
+ */
+export function countsWithout(
+  counts: CurrentCounts,
+  own: MarketingReservation | null,
+  now: Date,
+  timeZone: string,
+): CurrentCounts {
+  if (!own) return counts;
+  const { dayKey, monthKey } = counterKeys(now, timeZone);
+  const sameMonth = own.month === monthKey;
+  return {
+    marketingSentToday: Math.max(0, counts.marketingSentToday - (own.day === dayKey ? 1 : 0)),
+    marketingSentThisMonth: Math.max(0, counts.marketingSentThisMonth - (sameMonth ? 1 : 0)),
+    massSendsThisMonth: Math.max(0, counts.massSendsThisMonth - (sameMonth && own.mass ? 1 : 0)),
+  };
+}
+
 export interface CurrentCounts {
   marketingSentToday: number;
   marketingSentThisMonth: number;

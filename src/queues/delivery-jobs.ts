@@ -5,10 +5,13 @@ import { deliveryJobNames } from './job-schemas';
 /**
  * The account-wide send rate of the `delivery` queue's workers (BullMQ's limiter is global across
  * processes): WeChat's daily quotas (500,000 customer-service, 100,000 template sends) and its
- * per-minute limits are the account's, not a process's. 20 a second empties a 10,000-member
- * campaign in about 8 minutes and leaves room for conversations on the same quotas.
+ * per-minute limits are the account's, not a process's. The default of 20 a second
+ * (`DELIVERY_RATE_PER_SECOND`) empties a 10,000-member campaign in about 8 minutes and leaves room
+ * for conversations on the same quotas; 0 → no limiter (benchmarks, tests with a fake API).
  */
-export const deliveryLimiter: RateLimiterOptions = { max: 20, duration: 1_000 };
+export function deliveryLimiter(ratePerSecond: number): RateLimiterOptions | null {
+  return ratePerSecond > 0 ? { max: ratePerSecond, duration: 1_000 } : null;
+}
 
 /**
  * One job per delivery key and round: round 0 at enqueue, a new round for each re-add (deferred,
@@ -26,6 +29,16 @@ export function bullDeliveryJobs(queue: Queue): DeliveryJobs {
         deliveryJobNames.deliverMessage,
         { key },
         { jobId: deliveryJobId(key, round), ...(delayMs > 0 ? { delay: delayMs } : {}) },
+      );
+    },
+    async addMany(items) {
+      if (items.length === 0) return;
+      await queue.addBulk(
+        items.map(({ key, round, delayMs }) => ({
+          name: deliveryJobNames.deliverMessage,
+          data: { key },
+          opts: { jobId: deliveryJobId(key, round), ...(delayMs > 0 ? { delay: delayMs } : {}) },
+        })),
       );
     },
   };

@@ -35,3 +35,21 @@ export const postServiceFollowUpJob = z.strictObject({
 export type PostServiceFollowUpJob = z.infer<typeof postServiceFollowUpJob>;
 
 export const postServiceJobNames = { followUp: 'post-service-follow-up' } as const;
+
+/**
+ * Group a source's waiting mass-send deliveries into batches (`source`: `campaign:<id>`, once its
+ * fan-out completed; `round` counts the waits for its deliveries still being decided), or, without
+ * a source, the scheduled sweep of every settled group and unfinished batch.
+ */
+export const massSendAssembleJob = z.strictObject({
+  source: z.string().min(1).max(200).optional(),
+  round: z.number().int().nonnegative().optional(),
+});
+export type MassSendAssembleJob = z.infer<typeof massSendAssembleJob>;
+
+/** Send one mass-send batch (its record holds the openids, the text and the clientmsgid). */
+export const massSendBatchJob = z.strictObject({ batchId: z.string().regex(/^mass_[0-9a-f]{40}$/) });
+export type MassSendBatchJob = z.infer<typeof massSendBatchJob>;
+
+export const massSendJobNames = { assemble: 'mass-send-assemble', sweep: 'mass-send-sweep' } as const;
+export const massSendBatchJobNames = { send: 'mass-send-batch' } as const;

@@ -8,6 +8,10 @@ export const queueNames = {
   postService: 'post-service',
   /** Campaign fan-outs: one delayed job per campaign and round, at the campaign's start time. */
   campaigns: 'campaigns',
+  /** Mass-send assembly: waiting marketing deliveries grouped into batches (after a campaign, on a schedule). */
+  massSend: 'mass-send',
+  /** One job per mass-send batch (one WeChat `message/mass/send` call), rate-limited across processes. */
+  massSendBatches: 'mass-send-batches',
 } as const;
 
 export type QueueName = (typeof queueNames)[keyof typeof queueNames];

@@ -1,11 +1,22 @@
 import type { Queue } from 'bullmq';
 import type { Program } from '../config/program-schema';
-import { maintenanceJobNames } from './job-schemas';
+import { maintenanceJobNames, massSendJobNames } from './job-schemas';
+import { queueNames } from './queue-names';
 
-export const schedulerIds = { nightlyRun: 'nightly-run', recoverySweep: 'recovery-sweep' } as const;
+export const schedulerIds = {
+  nightlyRun: 'nightly-run',
+  recoverySweep: 'recovery-sweep',
+  massSendSweep: 'mass-send-sweep',
+} as const;
 
 /** How often half-finished operations are looked for (each sweep only takes ones idle for 30 s). */
 const RECOVERY_EVERY_MS = 5 * 60_000;
+/**
+ * Every 10 minutes: mass-send groups nobody triggered (win-back, a campaign whose trigger was lost,
+ * deliveries deferred past their campaign) and batches a crash left unfinished. Quiet hours are
+ * checked when a batch is sent, so the pattern needs no hours.
+ */
+const MASS_SEND_SWEEP_CRON = '*/10 * * * *';
 
 /** `HH:MM` → a daily cron pattern (`M H * * *`). */
 export function dailyCron(hhmm: string): string {
@@ -18,7 +29,10 @@ export function dailyCron(hhmm: string): string {
  * number of processes may call this at start-up and exactly one schedule exists (BullMQ v6:
  * `upsertJobScheduler`; the old `repeat` option is gone).
  */
-export async function upsertSchedulers(queues: { maintenance: Queue }, program: Program): Promise<void> {
+export async function upsertSchedulers(
+  queues: { maintenance: Queue; [queueNames.massSend]: Queue },
+  program: Program,
+): Promise<void> {
   await queues.maintenance.upsertJobScheduler(
     schedulerIds.nightlyRun,
     { pattern: dailyCron(program.nightlyRun.at), tz: program.timezone },
@@ -28,5 +42,10 @@ export async function upsertSchedulers(queues: { maintenance: Queue }, program: 
     schedulerIds.recoverySweep,
     { every: RECOVERY_EVERY_MS },
     { name: maintenanceJobNames.recoverySweep, data: {} },
+  );
+  await queues[queueNames.massSend].upsertJobScheduler(
+    schedulerIds.massSendSweep,
+    { pattern: MASS_SEND_SWEEP_CRON, tz: program.timezone },
+    { name: massSendJobNames.sweep, data: {} },
   );
 }

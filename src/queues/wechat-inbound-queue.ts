@@ -18,6 +18,11 @@ export const wechatInboundJobSchema = z.strictObject({
   /** When our webhook accepted it (ISO instant). */
   receivedAt: z.iso.datetime({ offset: true }),
   message: inboundMessageSchema,
+  /**
+   * Set when the webhook counted this hand-off in the member's count (`InboundClaims`: passive
+   * replies wait while it is above zero); the worker counts it down once the job is done.
+   */
+  counted: z.literal(true).optional(),
 });
 export type WechatInboundJob = z.infer<typeof wechatInboundJobSchema>;
 

@@ -1,3 +1,5 @@
+import { pointsToFen } from './points-to-fen';
+
 /**
  * What a campaign may cost in points, in fen (100 points = ¥1 by default; `pointsPerYuan`).
  * - bonus: every recipient gets `bonusPoints` once → recipients × bonus ÷ pointsPerYuan yuan;
@@ -38,7 +40,7 @@ export function campaignLiability(input: CampaignLiabilityInput): CampaignLiabil
         (window.referencePeriodMs * 1000),
     );
   }
-  const toFen = (points: number) => Math.floor((points * 100) / input.pointsPerYuan);
+  const toFen = (points: number) => pointsToFen(points, input.pointsPerYuan);
   const bonusFen = toFen(bonusPoints);
   const windowExtraFen = toFen(windowExtraPoints);
   return { bonusPoints, bonusFen, windowExtraPoints, windowExtraFen, totalFen: bonusFen + windowExtraFen };

@@ -9,11 +9,13 @@ import {
   parseIsoDate,
 } from './local-date';
 import { isLotExpired, type PointsAccount } from './points-account';
+import { vehicleKey } from './vehicle-key';
 import { endOfLocalDay, localDateOf, startOfLocalDay } from './zoned-time';
 
 /** Care messages of RULES.md §7 (service) and the win-back of §8 (marketing). */
 export type CareKind =
   | 'birthday'
+  | 'maintenance_due'
   | 'insurance_renewal'
   | 'inspection_due'
   | 'points_expiring'
@@ -97,9 +99,8 @@ export function vehicleDateReminders(
     if (!date) return;
     for (const days of daysBefore) {
       if (compareLocalDates(addLocalDays(today, days), date) !== 0) continue;
-      const vehicleKey = vehicle.plate ?? `vehicle-${index}`;
       messages.push({
-        key: `care:${kind}:${member.memberId}:${vehicleKey}:${vehicle.date}:${days}`,
+        key: `care:${kind}:${member.memberId}:${vehicleKey(vehicle.plate, index)}:${vehicle.date}:${days}`,
         kind,
         category: 'service',
         memberId: member.memberId,

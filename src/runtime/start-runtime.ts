@@ -2,6 +2,7 @@ import { mkdirSync } from 'node:fs';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
+import type { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { createApp } from '../api/app';
 import { queueDashboard } from '../api/queue-dashboard';
@@ -33,7 +34,8 @@ import { createQueues, type QueueSet, startWorkers } from './start-workers';
 import type { ConversationHandler } from '../channels/conversation-handler';
 import { type ChannelBot, startChannelBot } from '../channels/start-channel-bot';
 import { connectCampaigns } from './connect-campaigns';
-import { connectDelivery } from './connect-delivery';
+import { connectDelivery, type SimulatedInbox } from './connect-delivery';
+import { connectMassSend } from './connect-mass-send';
 import { bullFollowUpJobs } from '../queues/post-service-jobs';
 import { queueNames } from '../queues/queue-names';
 
@@ -161,25 +163,24 @@ export async function startRuntime({
     }
 
     const metrics = createMetrics();
-    // The WeChat webhook belongs to the web side of the WeChat channel; it hands every inbound
-    // message to the `wechat-inbound` queue through a fail-fast producer.
-    let wechatWebhook: ReturnType<typeof wechatWebhookRouter> | null = null;
+    // The WeChat webhook belongs to the web side of the WeChat channel; what its bot does not
+    // answer in time goes to the `wechat-inbound` queue through a fail-fast producer.
+    let wechatInbound: Queue | null = null;
+    // Shown on bull-board beside the registry's queues (same processes: the web side).
+    const dashboardExtraQueues: Queue[] = [];
     if (role !== 'worker' && config.channel === 'wechat') {
       const producer = await createWechatInboundProducer(redisUrl, logger);
       steps.push({ name: 'wechat-inbound producer', run: () => producer.close() });
-      const webhookClock = clock ?? systemClock;
-      wechatWebhook = wechatWebhookRouter({
-        wechat: config.wechat,
-        redis,
-        queue: producer.queue,
-        logger,
-        clock: webhookClock,
-      });
+      dashboardExtraQueues.push(producer.queue);
+      wechatInbound = producer.queue;
     }
     // Producers in every role; workers (and the schedulers they upsert) in `all` and `worker`.
     const queues = await createQueues(redisUrl, logger);
     steps.push({ name: 'queues', run: () => queues.close() });
-    connectDelivery(services, {
+    // Filled in once the simulator's bot runs here, so pushed messages show in its chats.
+    const simulatedInbox: { current: SimulatedInbox | null } = { current: null };
+    const sender = connectDelivery(services, {
+      inbox: simulatedInbox,
       queue: queues.queues[queueNames.delivery],
       config,
       redis,
@@ -189,8 +190,16 @@ export async function startRuntime({
     });
     services.feedback.connect({ jobs: bullFollowUpJobs(queues.queues[queueNames.postService]) });
     connectCampaigns(services, { queue: queues.queues[queueNames.campaigns], metrics });
+    connectMassSend(services, {
+      assembleQueue: queues.queues[queueNames.massSend],
+      batchQueue: queues.queues[queueNames.massSendBatches],
+      sender,
+      metrics,
+    });
     if (role !== 'web') {
-      const workers = await startWorkers(redisUrl, queues, services, program, logger, metrics);
+      const workers = await startWorkers(redisUrl, queues, services, program, logger, metrics, {
+        deliveryRatePerSecond: config.deliveryRatePerSecond,
+      });
       steps.push({ name: 'workers', run: () => workers.close() });
     }
     // The Wechaty bot with the conversation plugin (and, for WeChat, the wechat-inbound worker
@@ -207,6 +216,18 @@ export async function startRuntime({
       clock: clock ?? systemClock,
     });
     if (channelBot) steps.push(...channelBot.steps);
+    if (channelBot?.simulator) simulatedInbox.current = channelBot.simulator;
+    // Answers passively through this process's bot when it can (see the router).
+    const wechatWebhook = wechatInbound
+      ? wechatWebhookRouter({
+          wechat: config.wechat,
+          redis,
+          queue: wechatInbound,
+          logger,
+          clock: clock ?? systemClock,
+          puppet: channelBot?.officialAccount ?? null,
+        })
+      : null;
     const health = () =>
       checkHealth([
         probe('mongo', () => mongo.ping(800)),
@@ -222,7 +243,10 @@ export async function startRuntime({
       services: role === 'worker' ? null : services,
       wechatWebhook,
       // The simulator page drives this process's simulator bot (never there with WeChat credentials).
-      queueDashboard: role === 'worker' ? null : queueDashboard(Object.values(queues.queues), staffKeys),
+      queueDashboard:
+        role === 'worker'
+          ? null
+          : queueDashboard([...Object.values(queues.queues), ...dashboardExtraQueues], staffKeys),
       simulator:
         role !== 'worker' && channelBot?.simulator
           ? simulatorRouter({ simulator: channelBot.simulator, services, redis })

@@ -3,6 +3,8 @@ import { processors } from '../../jobs';
 import { jitteredBackoff } from '../queues/default-job-options';
 import { defaultJobOptions } from '../queues/default-job-options';
 import { deliveryLimiter } from '../queues/delivery-jobs';
+import { massSendLimiter } from '../queues/mass-send-jobs';
+import { massSendSettings } from '../delivery/mass-send-plan';
 import { type QueueName, queueNames } from '../queues/queue-names';
 import { upsertSchedulers } from '../queues/schedulers';
 import type { Program } from '../config/program-schema';
@@ -23,12 +25,17 @@ export interface WorkerSet {
 
 const concurrency: Record<QueueName, number> = {
   [queueNames.maintenance]: 1,
-  [queueNames.delivery]: 8,
+  [queueNames.delivery]: 256,
   [queueNames.campaigns]: 2,
   [queueNames.postService]: 2,
+  [queueNames.massSend]: 1,
+  [queueNames.massSendBatches]: 2,
 };
 /** Global (all processes) rate limits per queue. */
-const limiters: Partial<Record<QueueName, RateLimiterOptions>> = { [queueNames.delivery]: deliveryLimiter };
+function limitersFor(deliveryRatePerSecond: number): Partial<Record<QueueName, RateLimiterOptions>> {
+  const delivery = deliveryLimiter(deliveryRatePerSecond);
+  return delivery ? { [queueNames.delivery]: delivery } : {};
+}
 
 /** Producers for every queue, on one fail-fast connection (callers on request paths must not hang). */
 export async function createQueues(redisUrl: string, logger: Logger): Promise<QueueSet> {
@@ -69,8 +76,14 @@ export async function startWorkers(
   program: Program,
   logger: Logger,
   metrics: Metrics,
+  options: { deliveryRatePerSecond: number } = { deliveryRatePerSecond: 20 },
 ): Promise<WorkerSet> {
   await upsertSchedulers(queueSet.queues, program);
+  const limiters = {
+    ...limitersFor(options.deliveryRatePerSecond),
+    // WeChat's mass-send limits are the account's: the program's rate, read at start.
+    [queueNames.massSendBatches]: massSendLimiter(massSendSettings(program).perMinute),
+  };
   const connection = createRedis(
     redisUrl,
     'worker',

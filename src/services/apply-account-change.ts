@@ -1,5 +1,6 @@
 import type { Program } from '../config/program-schema';
-import type { ApplyOutcome } from '../data/member-store';
+import type { ApplyOutcome, MemberDecision } from '../data/member-store';
+import type { MemberRecord } from '../data/models/member-model';
 import type { AccountChange } from '../rules/ledger-entry';
 import { bringUpToDate, withEntries } from '../rules/member-standing';
 import type { PointsAccount } from '../rules/points-account';
@@ -21,7 +22,37 @@ export function applyAccountChange(
 ): Promise<ApplyOutcome<null, never>> {
   const program = ctx.program.current();
   const now = ctx.clock();
-  return ctx.db.memberStore.apply(memberId, opKey, { storeId, programVersion: program.version }, (member) => {
+  return ctx.db.memberStore.apply(
+    memberId,
+    opKey,
+    { storeId, programVersion: program.version },
+    accountDecision(change, now, program),
+  );
+}
+
+/**
+ * The same change for many members, each under its own key (`MemberStore.applyMany`: a few round
+ * trips for the lot), from the member documents as the caller just read them. Outcomes in order.
+ */
+export function applyAccountChanges(
+  ctx: ServiceContext,
+  items: readonly { member: MemberRecord; opKey: string }[],
+  storeId: string | null,
+  change: (account: PointsAccount, now: Date, program: Program, opKey: string) => AccountChange | null,
+): Promise<ApplyOutcome<null, never>[]> {
+  const program = ctx.program.current();
+  const now = ctx.clock();
+  return ctx.db.memberStore.applyMany(items, { storeId, programVersion: program.version }, (member, opKey) =>
+    accountDecision((account) => change(account, now, program, opKey), now, program)(member),
+  );
+}
+
+function accountDecision(
+  change: (account: PointsAccount, now: Date, program: Program) => AccountChange | null,
+  now: Date,
+  program: Program,
+): (member: MemberRecord) => MemberDecision<null, never> {
+  return (member) => {
     const base = bringUpToDate(member, now, program);
     const own = change(base.account, now, program) ?? { account: base.account, entries: [] };
     const next = withEntries(base, own.account, own.entries, member, now, program);
@@ -36,5 +67,5 @@ export function applyAccountChange(
         nextAccountEventAt: next.nextAccountEventAt,
       },
     };
-  });
+  };
 }

@@ -20,11 +20,17 @@ import { type CampaignLiability, campaignLiability } from '../rules/campaign-lia
 import { creditPoints } from '../rules/credit-points';
 import { lotExpiresAt } from '../rules/lot-expiry';
 import { availableBalance, expiringWithin } from '../rules/points-account';
-import { applyAccountChange } from './apply-account-change';
+import { applyAccountChanges } from './apply-account-change';
 import type { DeliveryService } from './delivery-service';
 import type { ServiceContext } from './service-context';
 
 export type { CampaignStatus };
+
+/** The fan-out's cursor over the audience (a mongoose query cursor of lean members). */
+interface AudienceStream {
+  next(): Promise<MemberRecord | null>;
+  close(): Promise<unknown>;
+}
 
 /** Adds the fan-out job of a campaign round after `delayMs`; idempotent per campaign and round. */
 export interface CampaignJobs {
@@ -91,8 +97,6 @@ export type CampaignPageListener = (page: {
 }) => void | Promise<void>;
 
 const PAGE_SIZE = 1_000;
-/** Members of a page handed to delivery at the same time. */
-const PAGE_CONCURRENCY = 25;
 const SAMPLE_SIZE = 5;
 /** The promotion-window provider re-reads campaigns at most this often. */
 const WINDOW_CACHE_MS = 30_000;
@@ -117,6 +121,7 @@ const STALLED_MS = 10 * 60_000;
 export class CampaignService {
   private jobs: CampaignJobs | null = null;
   private readonly pageListeners: CampaignPageListener[] = [];
+  private readonly completedListeners: ((campaignId: string) => Promise<void>)[] = [];
   private windowCache: { at: number; windows: CampaignWindow[] } | null = null;
 
   constructor(
@@ -132,6 +137,11 @@ export class CampaignService {
 
   onPage(listener: CampaignPageListener): void {
     this.pageListeners.push(listener);
+  }
+
+  /** Called once when a fan-out has handed over the whole audience (the mass-send batcher). */
+  onCompleted(listener: (campaignId: string) => Promise<void>): void {
+    this.completedListeners.push(listener);
   }
 
   templates(): readonly CampaignTemplate[] {
@@ -354,43 +364,58 @@ export class CampaignService {
     }
     const query = audienceQuery(campaign.audience);
     let pages = 0;
-    for (;;) {
-      // Between pages: a pause or cancel stops here; a concurrent run may have moved the position.
-      campaign = await campaigns.findById(id).lean<CampaignRecord>();
-      if (campaign?.status !== 'running') return { status: campaign?.status ?? 'cancelled', pages };
-      const position = campaign.cursor;
-      const members = await this.ctx.db.members
-        .find(position === null ? query : { ...query, _id: { $gt: position } }, audienceProjection)
-        .sort({ _id: 1 })
-        .limit(this.pageSize)
-        .lean<MemberRecord[]>();
-      const now = this.ctx.clock();
-      const last = members.at(-1);
-      if (!last) {
-        await campaigns.updateOne(
-          { _id: id, status: 'running' },
-          { $set: { status: 'completed', completedAt: now, updatedAt: now } },
-        );
-        return { status: 'completed', pages };
-      }
-      const counts = await this.handOver(campaign, members, now);
-      const moved = await campaigns.updateOne(
-        { _id: id, cursor: position },
-        {
-          $set: { cursor: last._id, updatedAt: now },
-          $inc: {
-            'counters.targeted': counts.targeted,
-            'counters.queued': counts.queued,
-            'counters.bonusCredited': counts.bonusCredited,
+    // One cursor streams the audience from the recorded position (one query, not one per page);
+    // it is opened again from the recorded position when a concurrent run moved it.
+    let stream: AudienceStream | null = null;
+    let position: string | null = null;
+    try {
+      for (;;) {
+        // Between pages: a pause or cancel stops here; a concurrent run may have moved the position.
+        campaign = await campaigns.findById(id).lean<CampaignRecord>();
+        if (campaign?.status !== 'running') return { status: campaign?.status ?? 'cancelled', pages };
+        if (stream === null || campaign.cursor !== position) {
+          await stream?.close();
+          position = campaign.cursor;
+          stream = this.ctx.db.members
+            .find(position === null ? query : { ...query, _id: { $gt: position } }, audienceProjection)
+            .sort({ _id: 1 })
+            .lean<MemberRecord>()
+            .cursor({ batchSize: this.pageSize });
+        }
+        const members = await nextPage(stream, this.pageSize);
+        const now = this.ctx.clock();
+        const last = members.at(-1);
+        if (!last) {
+          const completed = await campaigns.updateOne(
+            { _id: id, status: 'running' },
+            { $set: { status: 'completed', completedAt: now, updatedAt: now } },
+          );
+          if (completed.modifiedCount === 1)
+            for (const listener of this.completedListeners) await listener(id);
+          return { status: 'completed', pages };
+        }
+        const counts = await this.handOver(campaign, members, now);
+        const moved = await campaigns.updateOne(
+          { _id: id, cursor: position },
+          {
+            $set: { cursor: last._id, updatedAt: now },
+            $inc: {
+              'counters.targeted': counts.targeted,
+              'counters.queued': counts.queued,
+              'counters.bonusCredited': counts.bonusCredited,
+            },
           },
-        },
-      );
-      if (moved.modifiedCount === 1) {
-        pages++;
-        for (const listener of this.pageListeners) {
-          await listener({ campaignId: id, number: pages, ...counts });
+        );
+        if (moved.modifiedCount === 1) {
+          position = last._id;
+          pages++;
+          for (const listener of this.pageListeners) {
+            await listener({ campaignId: id, number: pages, ...counts });
+          }
         }
       }
+    } finally {
+      await stream?.close();
     }
   }
 
@@ -465,55 +490,64 @@ export class CampaignService {
     return windows;
   }
 
-  /** One page: bonus (recipients only) then the message, for up to PAGE_CONCURRENCY members at once. */
+  /**
+   * One page: the balance range checked on each member, the bonus credited to the recipients in
+   * bulk (`applyAccountChanges`: each member once, by its key), then every message of the page
+   * recorded and queued in bulk (`DeliveryService.enqueueMany`).
+   */
   private async handOver(
     campaign: CampaignRecord,
     members: MemberRecord[],
     now: Date,
   ): Promise<{ targeted: number; queued: number; bonusCredited: number }> {
-    const counts = { targeted: 0, queued: 0, bonusCredited: 0 };
-    for (let start = 0; start < members.length; start += PAGE_CONCURRENCY) {
-      await Promise.all(
-        members.slice(start, start + PAGE_CONCURRENCY).map(async (member) => {
-          // The balance before this campaign's own bonus, so a re-run of the page selects the same members.
-          const bonusKey = bonusOpKey(campaign._id, member._id);
-          const own = member.recentOps?.includes(bonusKey) ? campaign.bonusPoints : 0;
-          if (!inPointsRange(campaign.audience, availableBalance(member.account, now) - own)) return;
-          counts.targeted++;
-          if (campaign.bonusPoints > 0 && isCampaignRecipient(member)) {
-            const applied = await this.creditBonus(campaign, member._id);
-            if (applied) counts.bonusCredited++;
-          }
-          const key = `campaign:${campaign._id}:${member._id}`;
-          const outcome = await this.delivery.enqueue(this.request(campaign, member, key, now));
-          if (!outcome.ok) {
-            this.ctx.logger.error({ key, issues: outcome.issues }, 'campaign message rejected by delivery');
-            return;
-          }
-          // A record found from an earlier run counts too: every run of a page counts the same.
-          counts.queued++;
-        }),
-      );
-    }
-    return counts;
+    const targeted = members.filter((member) => {
+      // The balance before this campaign's own bonus, so a re-run of the page selects the same members.
+      const own = member.recentOps?.includes(bonusOpKey(campaign._id, member._id)) ? campaign.bonusPoints : 0;
+      return inPointsRange(campaign.audience, availableBalance(member.account, now) - own);
+    });
+    const bonusCredited =
+      campaign.bonusPoints > 0 ? await this.creditBonuses(campaign, targeted.filter(isCampaignRecipient)) : 0;
+    const keys = targeted.map((member) => `campaign:${campaign._id}:${member._id}`);
+    const outcomes = await this.delivery.enqueueMany(
+      targeted.map((member, i) => this.request(campaign, member, keys[i]!, now)),
+    );
+    let queued = 0;
+    outcomes.forEach((outcome, i) => {
+      // A record found from an earlier run counts too: every run of a page counts the same.
+      if (outcome.ok) queued++;
+      else
+        this.ctx.logger.error(
+          { key: keys[i], issues: outcome.issues },
+          'campaign message rejected by delivery',
+        );
+    });
+    return { targeted: targeted.length, queued, bonusCredited };
   }
 
-  /** True when the member has the bonus (now or from an earlier run). */
-  private async creditBonus(campaign: CampaignRecord, memberId: string): Promise<boolean> {
-    const key = bonusOpKey(campaign._id, memberId);
-    const outcome = await applyAccountChange(this.ctx, memberId, key, null, (account, now, program) =>
-      creditPoints(account, {
-        entryId: key,
-        type: 'bonus',
-        now,
-        points: campaign.bonusPoints,
-        earnedAt: now,
-        expiresAt: lotExpiresAt(now, program),
-        reason: `活动奖励：${campaign.name}`,
-        reference: `campaign:${campaign._id}`,
-      }),
+  /** How many of the recipients have the bonus (now or from an earlier run). */
+  private async creditBonuses(campaign: CampaignRecord, recipients: MemberRecord[]): Promise<number> {
+    if (recipients.length === 0) return 0;
+    // Whole documents, read just now: each member's update is guarded by the revision read here.
+    const current = await this.ctx.db.members
+      .find({ _id: { $in: recipients.map((m) => m._id) } })
+      .lean<MemberRecord[]>();
+    const outcomes = await applyAccountChanges(
+      this.ctx,
+      current.map((member) => ({ member, opKey: bonusOpKey(campaign._id, member._id) })),
+      null,
+      (account, now, program, opKey) =>
+        creditPoints(account, {
+          entryId: opKey,
+          type: 'bonus',
+          now,
+          points: campaign.bonusPoints,
+          earnedAt: now,
+          expiresAt: lotExpiresAt(now, program),
+          reason: `活动奖励：${campaign.name}`,
+          reference: `campaign:${campaign._id}`,
+        }),
     );
-    return outcome.status === 'applied' || outcome.status === 'already_applied';
+    return outcomes.filter((o) => o.status === 'applied' || o.status === 'already_applied').length;
   }
 
   private request(campaign: CampaignRecord, member: MemberRecord, key: string, now: Date) {
@@ -641,6 +675,17 @@ function summary(record: CampaignRecord): Omit<CampaignView, 'counts'> {
     startedAt: record.startedAt,
     completedAt: record.completedAt,
   };
+}
+
+/** A page of the audience stream: up to `size` members, fewer at its end. */
+async function nextPage(stream: AudienceStream, size: number): Promise<MemberRecord[]> {
+  const page: MemberRecord[] = [];
+  while (page.length < size) {
+    const member = await stream.next();
+    if (!member) break;
+    page.push(member);
+  }
+  return page;
 }
 
 /** The opKey and ledger entry id of a campaign's bonus for one member: credited once, ever. */

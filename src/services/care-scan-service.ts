@@ -13,6 +13,7 @@ import {
   winBackMessage,
 } from '../rules/care-due';
 import { addLocalDays } from '../rules/local-date';
+import { maintenanceReminders } from '../rules/maintenance-reminders';
 import { localDateOf } from '../rules/zoned-time';
 import type { ServiceContext } from './service-context';
 
@@ -40,6 +41,7 @@ export class CareScanService {
       (
         [
           'birthday',
+          'maintenance_due',
           'insurance_renewal',
           'inspection_due',
           'points_expiring',
@@ -69,6 +71,15 @@ export class CareScanService {
             ),
           ]);
         }
+      }
+    }
+
+    if (care.maintenanceDue.enabled) {
+      // The due date is stored on the vehicle whenever its service history or mileage changes.
+      const dates = targetDates(today, care.maintenanceDue.daysBefore);
+      for await (const m of this.members({ ...active, 'vehicles.maintenanceDueOn': { $in: dates } })) {
+        counts.maintenance_due.membersRead++;
+        await emit(maintenanceReminders({ memberId: m._id, vehicles: m.vehicles }, today, program));
       }
     }
 

@@ -1,4 +1,5 @@
 import { careDeliveryRequest } from '../delivery/care-copy';
+import { withCareTemplate } from '../delivery/care-template';
 import type { CareMessage } from '../rules/care-due';
 import { voucherExpiresAt } from '../rules/voucher-expiry';
 import type { CareScanCounts, CareScanService } from './care-scan-service';
@@ -34,7 +35,12 @@ export class CareService {
         await this.giveBirthdayGift(message, now);
         counts.giftVouchers++;
       }
-      const outcome = await this.delivery.enqueue(careDeliveryRequest(message));
+      const request = withCareTemplate(
+        careDeliveryRequest(message),
+        message,
+        this.ctx.program.current().care.templates,
+      );
+      const outcome = await this.delivery.enqueue(request);
       if (!outcome.ok) {
         counts.invalid++;
         this.ctx.logger.error(

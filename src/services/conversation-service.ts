@@ -4,8 +4,8 @@ import { runtimeCopy, welcomeCopy } from '../../flows/copy/zh-CN';
 import { type InboundMessage, inboundMessageSchema } from '../channels/inbound-message';
 import type { Effect, EffectResult, EffectResults } from '../conversation/effect';
 import { matchClickKey } from '../conversation/intents/match-intent';
-import { MemberLock } from '../conversation/member-lock';
-import { parseRating } from '../conversation/parse-rating';
+import { ConversationTurns, type SessionWrite } from '../conversation/conversation-turns';
+import { parseRating, RATING_SCALE_LIMIT } from '../conversation/parse-rating';
 import type { Reply } from '../conversation/reply';
 import { type RunContext, runStep, SESSION_TIMEOUT_MS, type StepInput } from '../conversation/run-step';
 import type { Session } from '../conversation/session';
@@ -29,6 +29,13 @@ export interface ConversationDeps {
   redis: Redis;
   /** null when no sender is configured: sign-up then says SMS is unavailable. */
   smsSender: SmsSender | null;
+}
+
+/** What the message being handled for a chat user has read and will leave of the session. */
+interface TurnState {
+  session: Session | null;
+  write: SessionWrite;
+  memberId: string | null;
 }
 
 /** Replies of a handled message are kept this long, so a re-delivery gets them again unchanged. */
@@ -57,7 +64,14 @@ const REDEEM_FAILURES: Record<Exclude<RedeemFailure['reason'], 'insufficient_poi
  */
 export class ConversationService {
   private readonly sessions: SessionStore;
-  private readonly lock: MemberLock;
+  private readonly turns: ConversationTurns;
+  /**
+   * Per chat user key, the message being handled (one at a time per key in this process): the
+   * session its turn read, and what it leaves of it (written when the turn finishes).
+   */
+  private readonly current = new Map<string, TurnState>();
+  /** Members (by id) as read at the start of their message, until an effect may change them. */
+  private readonly freshMembers = new Map<string, MemberRecord>();
   private readonly links: MemberLinkService;
   private readonly marketing: MarketingConsentService;
   private readonly cars: MemberCarService;
@@ -69,7 +83,11 @@ export class ConversationService {
   constructor(private readonly deps: ConversationDeps) {
     const { services, redis } = deps;
     this.sessions = new SessionStore(redis);
-    this.lock = new MemberLock(redis);
+    this.turns = new ConversationTurns(redis, {
+      leaseMs: 15_000,
+      waitMs: 20_000,
+      memoSeconds: REPLY_MEMO_SECONDS,
+    });
     this.links = new MemberLinkService(services);
     this.marketing = new MarketingConsentService(services);
     this.cars = new MemberCarService(services);
@@ -81,7 +99,7 @@ export class ConversationService {
   async handle(inbound: InboundMessage): Promise<Reply[]> {
     const message = inboundMessageSchema.parse(inbound);
     const key = `${message.channel}:${message.accountId}:${message.userId}`;
-    return this.inArrivalOrder(key, () => this.lock.withLock(key, () => this.once(key, message)));
+    return this.inArrivalOrder(key, () => this.once(key, message));
   }
 
   /** Chains calls per chat user in this process, so they take the Redis lock in arrival order. */
@@ -96,21 +114,66 @@ export class ConversationService {
     return next;
   }
 
+  /**
+   * One message as a turn (`ConversationTurns`): remembered replies of a re-delivery, or under
+   * the chat user's lock with the session read in the same round trip; the session write, the
+   * replies and the lock release go back in one round trip too. A failed message writes nothing.
+   */
   private async once(key: string, message: InboundMessage): Promise<Reply[]> {
-    const { redis } = this.deps;
-    const memoKey = `conv:replies:${key}:${message.id}`;
-    const memo = await redis.get(memoKey);
-    if (memo) return JSON.parse(memo) as Reply[];
-    const replies = await this.process(key, message);
-    await redis.set(memoKey, JSON.stringify(replies), 'EX', REPLY_MEMO_SECONDS);
+    const start = await this.turns.begin(key, message.id);
+    if (start.kind === 'memo') return start.replies;
+    const { turn } = start;
+    const state: TurnState = { session: turn.session, write: { kind: 'keep' }, memberId: null };
+    this.current.set(key, state);
+    let replies: Reply[];
+    try {
+      replies = await this.process(key, message);
+    } catch (err) {
+      await this.turns.finish(key, message.id, turn, { kind: 'keep' }, null).catch(() => undefined);
+      throw err;
+    } finally {
+      this.current.delete(key);
+      if (state.memberId) this.freshMembers.delete(state.memberId);
+    }
+    if (!(await this.turns.finish(key, message.id, turn, state.write, replies))) {
+      // Only possible when the lock's lease ran out mid-message: the newer session wins.
+      this.deps.services.logger.warn(
+        { key },
+        'conversation session changed concurrently; kept the newer one',
+      );
+    }
     return replies;
+  }
+
+  /** The member read at the start of the current turn, for effects that only read it. */
+  private remember(key: string, member: MemberRecord | null): void {
+    const state = this.current.get(key);
+    if (!state || !member) return;
+    state.memberId = member._id;
+    this.freshMembers.set(member._id, member);
+  }
+
+  /** The session the current turn read (the store's, outside a turn). */
+  private async readSession(key: string): Promise<Session | null> {
+    const state = this.current.get(key);
+    return state ? state.session : this.sessions.load(key);
+  }
+
+  /** What the current turn leaves of the session, written when it finishes. */
+  private async writeSession(key: string, write: SessionWrite): Promise<void> {
+    const state = this.current.get(key);
+    if (state) state.write = write;
+    else if (write.kind === 'delete') await this.sessions.delete(key);
+    else if (write.kind === 'save') await this.sessions.save(key, write.session);
   }
 
   private async process(key: string, message: InboundMessage): Promise<Reply[]> {
     const { content } = message;
     // The member behind this chat user, read once per message: every step below starts from it
     // (effects that create or erase a member happen after these reads).
-    const member = content.type === 'delivery_report' ? null : await this.links.findByOpenid(message.userId);
+    const report = content.type === 'delivery_report' || content.type === 'mass_send_report';
+    const member = report ? null : await this.links.findByOpenid(message.userId);
+    this.remember(key, member);
     await this.noteForDelivery(message, member);
     switch (content.type) {
       case 'follow':
@@ -119,7 +182,7 @@ export class ConversationService {
         return this.onScan(message.userId, content.scene, member);
       case 'unfollow':
         await this.links.unlinkOpenid(message.userId);
-        await this.sessions.delete(key);
+        await this.writeSession(key, { kind: 'delete' });
         return [];
       case 'menu_click': {
         const intent = matchClickKey(content.key);
@@ -146,6 +209,7 @@ export class ConversationService {
       case 'location_received':
       case 'menu_view':
       case 'delivery_report':
+      case 'mass_send_report':
         return [];
     }
   }
@@ -165,6 +229,18 @@ export class ConversationService {
       await delivery.noteTemplateFinished(content.sentMessageId, status);
       return;
     }
+    if (content.type === 'mass_send_report') {
+      const { sentMessageId: msgId, status, totalCount, filterCount, sentCount, errorCount } = content;
+      await this.deps.services.massSend.noteFinished({
+        msgId,
+        status,
+        totalCount,
+        filterCount,
+        sentCount,
+        errorCount,
+      });
+      return;
+    }
     if (content.type === 'location_received' || content.type === 'menu_view') return;
     if (!member) return;
     const at = new Date(message.sentAt);
@@ -178,7 +254,7 @@ export class ConversationService {
     scene: string | null,
     member: MemberRecord | null,
   ): Promise<Reply[]> {
-    await this.sessions.delete(key);
+    await this.writeSession(key, { kind: 'delete' });
     if (member) return [{ text: welcomeCopy.member(member.name) }];
     await this.recordReferralOpen(userId, scene);
     return [{ text: welcomeCopy.newcomer }];
@@ -219,7 +295,7 @@ export class ConversationService {
       copy: runtimeCopy,
     };
     if (member && input.type === 'text') await this.recent.note(member._id, input.text, now);
-    const session = await this.withRatingFlow(await this.sessions.load(key), input, ctx, now);
+    const session = await this.withRatingFlow(await this.readSession(key), input, ctx, now);
     let step = runStep(session, input, ctx, now);
     const replies = [...step.replies];
     let erased = false;
@@ -232,17 +308,15 @@ export class ConversationService {
       replies.push(...step.replies);
     }
     if (erased && ctx.member) await this.recent.forget(ctx.member.id);
-    if (erased || (!step.session.flow && !step.session.suspended)) {
-      await this.sessions.delete(key);
-    } else if (!(await this.sessions.save(key, step.session))) {
-      // Only possible when the lock's lease ran out mid-message: the newer session wins.
-      services.logger.warn({ key }, 'conversation session changed concurrently; kept the newer one');
-    }
+    const ended = erased || (!step.session.flow && !step.session.suspended);
+    await this.writeSession(key, ended ? { kind: 'delete' } : { kind: 'save', session: step.session });
     return replies;
   }
 
   /** Carries out one effect through the services and answers in the shape the flow expects. */
   private async perform(effect: Effect, memberId: string | null, userId: string): Promise<EffectResult> {
+    // Only reading effects may use the member as the message found it.
+    if (memberId && !effect.type.startsWith('load_')) this.freshMembers.delete(memberId);
     switch (effect.type) {
       case 'send_sms_code':
         return { type: effect.type, value: await this.smsCodes.send(effect.mobile) };
@@ -336,6 +410,8 @@ export class ConversationService {
    * A rating (5, 五, 5分, 五星) from a member with an open post-service question answers it, even
    * though `5` is also a menu number: the rating flow is entered at its question and the message
    * handed to it. Not while another flow is waiting for an answer (its question comes first).
+   * An out-of-range one (6分, 10) answers an unanswered question too, which then says the range,
+   * rather than being taken for a menu number.
    */
   private async withRatingFlow(
     session: Session | null,
@@ -345,10 +421,13 @@ export class ConversationService {
   ): Promise<Session | null> {
     if (!ctx.member || input.type !== 'text') return session;
     const { services } = this.deps;
-    if (parseRating(input.text, services.program.current().care.postService.maxRating) === null)
-      return session;
+    const rating = parseRating(input.text, RATING_SCALE_LIMIT);
+    if (rating === null) return session;
     const busy = session?.flow && now.getTime() - Date.parse(session.updatedAt) <= SESSION_TIMEOUT_MS;
-    if (busy || !(await services.feedback.expectsRating(ctx.member.id))) return session;
+    if (busy) return session;
+    const state = await services.feedback.ratingState(ctx.member.id);
+    const inRange = rating <= services.program.current().care.postService.maxRating;
+    if (state === null || (!inRange && state !== 'unanswered')) return session;
     return runStep(session, { type: 'intent', intent: 'rate_service' }, ctx, now).session;
   }
 
@@ -382,9 +461,9 @@ export class ConversationService {
 
   private async balance(memberId: string): Promise<EffectResults['load_balance']> {
     const { services } = this.deps;
-    const member = await services.db.members
-      .findOne({ _id: memberId, status: 'active' })
-      .lean<MemberRecord>();
+    const member =
+      this.freshMembers.get(memberId) ??
+      (await services.db.members.findOne({ _id: memberId, status: 'active' }).lean<MemberRecord>());
     if (!member) throw new Error(`member ${memberId} vanished`);
     const now = services.clock();
     const view = memberView(member, now, services.program.current(), false);

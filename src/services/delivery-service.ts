@@ -1,13 +1,25 @@
+import { randomUUID } from 'node:crypto';
 import type { Program } from '../config/program-schema';
 import { isDuplicateKeyError } from '../data/duplicate-key';
 import type { DeliveryChannel, DeliveryRecord, DeliveryStatus } from '../data/models/delivery-model';
 import type { DeliveryStateRecord } from '../data/models/delivery-state-model';
 import type { MemberRecord } from '../data/models/member-model';
-import { counterKeys, currentCounts } from '../delivery/delivery-counters';
+import {
+  counterKeys,
+  countsWithout,
+  currentCounts,
+  type MarketingReservation,
+  reservationOf,
+} from '../delivery/delivery-counters';
 import { type DeliveryRequestInput, deliveryRequestSchema } from '../delivery/delivery-request';
+import { massGroupOf, massSourceOf } from '../delivery/mass-send-plan';
 import { type DeliveryDecision, decideDelivery, type MemberDeliveryState } from '../delivery/policy';
 import { type RenderValues, renderMessage } from '../delivery/render-message';
 import { availableBalance } from '../rules/points-account';
+import { type EnqueueOutcome, enqueueDeliveries, newDeliveryRecord } from './enqueue-deliveries';
+import { BatchedCollection } from '../data/batched-collection';
+import { Semaphore } from '../lib/semaphore';
+import { MarketingSlots } from './marketing-slots';
 import type { ServiceContext } from './service-context';
 
 /** WeChat failure kinds (see `channels/wechat-oa/wechat-failure.ts`), as delivery acts on them. */
@@ -45,12 +57,11 @@ export interface DeliverySender {
 /** Adds the job that delivers `key` (round `round`, after `delayMs`); idempotent per key and round. */
 export interface DeliveryJobs {
   add(key: string, round: number, delayMs: number): Promise<void>;
+  /** The same for many keys in one round trip (a campaign page). */
+  addMany(items: readonly { key: string; round: number; delayMs: number }[]): Promise<void>;
 }
 
-export type EnqueueOutcome =
-  | { ok: true; status: 'enqueued'; key: string }
-  | { ok: true; status: 'duplicate'; key: string; current: DeliveryStatus }
-  | { ok: false; reason: 'invalid_request'; issues: string[] };
+export type { EnqueueOutcome };
 
 /**
  * What one delivery job did. `retry` asks the queue for another attempt with backoff (WeChat busy,
@@ -73,6 +84,25 @@ const STALE_SENDING_MS = 60_000;
 /** The recovery sweep re-adds jobs for records queued this long ago without progress. */
 const STALE_QUEUED_MS = 10 * 60_000;
 const RECOVERY_BATCH = 1_000;
+/**
+ * Customer-service sends one process has in flight at most. WeChat's customer-service API has no
+ * idempotency key, so a send whose worker dies before recording it is in doubt and is not made
+ * again (`interrupted`): this bounds how many a crash can leave so. 16 sends of ~100 ms each are
+ * 160 a second per worker process, well above the account's rate limit.
+ */
+const SENDS_IN_FLIGHT = 16;
+/** What delivery reads of a member. */
+const DELIVERY_MEMBER_FIELDS = {
+  name: 1,
+  openid: 1,
+  status: 1,
+  tier: 1,
+  account: 1,
+  marketingConsent: 1,
+  marketingOptOut: 1,
+} as const;
+const INTERRUPTED_MESSAGE =
+  'the attempt that sent it stopped before recording the outcome; not sent again to avoid a duplicate';
 
 /**
  * Every outbound message to a member goes through here (RULES.md §7–8, WECHAT.md §4):
@@ -86,13 +116,33 @@ export class DeliveryService {
   private jobs: DeliveryJobs | null = null;
   private sender: DeliverySender | null = null;
   private readonly listeners: DeliveryListener[] = [];
+  private readonly slots: MarketingSlots;
+  private readonly sendsInFlight = new Semaphore(SENDS_IN_FLIGHT);
+  /** The delivery jobs' reads and writes, coalesced across the jobs a worker runs at once. */
+  private readonly batched: {
+    deliveries: BatchedCollection<DeliveryRecord>;
+    states: BatchedCollection<DeliveryStateRecord>;
+    members: BatchedCollection<MemberRecord>;
+  };
 
-  constructor(private readonly ctx: ServiceContext) {}
+  constructor(private readonly ctx: ServiceContext) {
+    this.batched = {
+      deliveries: new BatchedCollection(ctx.db.delivery.deliveries.collection),
+      states: new BatchedCollection(ctx.db.delivery.states.collection),
+      members: new BatchedCollection(ctx.db.members.collection, DELIVERY_MEMBER_FIELDS),
+    };
+    this.slots = new MarketingSlots(ctx, this.batched.states);
+  }
 
   /** The queue producer (every role) and the channel client (where jobs run); set at start-up. */
   connect(parts: { jobs?: DeliveryJobs; sender?: DeliverySender }): void {
     if (parts.jobs) this.jobs = parts.jobs;
     if (parts.sender) this.sender = parts.sender;
+  }
+
+  /** Whether `enqueue` can add jobs yet: the start-up recovery sweep runs before the queues exist. */
+  get canEnqueue(): boolean {
+    return this.jobs !== null;
   }
 
   /** Called with every job outcome (metrics). */
@@ -113,21 +163,7 @@ export class DeliveryService {
     const request = parsed.data;
     const now = this.ctx.clock();
     try {
-      await this.ctx.db.delivery.deliveries.create({
-        _id: request.key,
-        memberId: request.memberId,
-        category: request.category,
-        kind: request.kind,
-        text: request.text,
-        genericText: request.genericText,
-        template: request.template,
-        values: request.values,
-        expiresAt: request.expiresAt,
-        status: 'queued',
-        round: 0,
-        createdAt: now,
-        updatedAt: now,
-      });
+      await this.ctx.db.delivery.deliveries.create(newDeliveryRecord(request, now));
     } catch (err) {
       if (!isDuplicateKeyError(err)) throw err;
       const existing = await this.ctx.db.delivery.deliveries
@@ -140,9 +176,23 @@ export class DeliveryService {
     return { ok: true, status: 'enqueued', key: request.key };
   }
 
-  /** The delivery job: claim → decide → send → record. `finalAttempt` turns a retry into `failed`. */
-  async deliver(key: string, options: { finalAttempt?: boolean } = {}): Promise<DeliverOutcome> {
-    const outcome = await this.deliverOnce(key, options.finalAttempt ?? false);
+  /**
+   * `enqueue` for many messages (a campaign page): one `insertMany` of the records, one `addBulk`
+   * of their jobs; see `enqueueDeliveries`. Outcomes in the order given.
+   */
+  async enqueueMany(inputs: readonly DeliveryRequestInput[]): Promise<EnqueueOutcome[]> {
+    return enqueueDeliveries(this.ctx, this.requireJobs(), inputs);
+  }
+
+  /**
+   * The delivery job: claim → decide → send → record. `finalAttempt` turns a retry into `failed`;
+   * `jobId` (the queue job running it) lets a re-run of the same job take over its own claim.
+   */
+  async deliver(
+    key: string,
+    options: { finalAttempt?: boolean; jobId?: string } = {},
+  ): Promise<DeliverOutcome> {
+    const outcome = await this.deliverOnce(key, options.finalAttempt ?? false, options.jobId ?? null);
     for (const listener of this.listeners) listener({ key, outcome });
     return outcome;
   }
@@ -247,26 +297,38 @@ export class DeliveryService {
     return recovered;
   }
 
-  private async deliverOnce(key: string, finalAttempt: boolean): Promise<DeliverOutcome> {
+  private async deliverOnce(
+    key: string,
+    finalAttempt: boolean,
+    jobId: string | null,
+  ): Promise<DeliverOutcome> {
     const now = this.ctx.clock();
     const program = this.ctx.program.current();
-    const record = await this.claim(key, now);
+    const record = await this.claim(key, now, jobId);
     if (!('_id' in record)) return record;
 
-    const member = await this.ctx.db.members
-      .findById(record.memberId, {
-        name: 1,
-        openid: 1,
-        status: 1,
-        tier: 1,
-        account: 1,
-        marketingConsent: 1,
-        marketingOptOut: 1,
-      })
-      .lean<MemberRecord>();
-    if (member?.status !== 'active')
+    // The hot path of a broadcast: both reads at once, batched with the other jobs' reads.
+    const [member, state] = await Promise.all([
+      this.batched.members.findById(record.memberId),
+      this.batched.states.findById(record.memberId),
+    ]);
+    const own = reservationOf(state, key);
+    if (own && !own.mass && record.sendStartedAt) {
+      // An earlier attempt took a slot for a customer-service send, began sending and stopped
+      // before recording what happened (its worker died): the member may have the message. WeChat
+      // cannot be asked, and sending again could message them twice, so the outcome is recorded as
+      // unknown. (Without `sendStartedAt` it died before sending: the slot is reused below.)
+      return this.finish(
+        record,
+        now,
+        { status: 'failed', errcode: null, errmsg: INTERRUPTED_MESSAGE },
+        { reason: 'interrupted', errcode: null, errmsg: INTERRUPTED_MESSAGE },
+      );
+    }
+    if (member?.status !== 'active') {
+      if (own) await this.slots.release(record.memberId, own);
       return this.finish(record, now, { status: 'skipped', reason: 'member_gone' });
-    const state = await this.ctx.db.delivery.states.findById(record.memberId).lean<DeliveryStateRecord>();
+    }
     const values = renderValues(member, record, now, program);
     const personalText = renderMessage(record.text, values);
     const decision = decideDelivery(
@@ -280,16 +342,18 @@ export class DeliveryService {
         hasTemplate: record.template !== null,
         expiresAt: record.expiresAt,
       },
-      memberState(member, state, now, program),
+      memberState(member, state, own, now, program),
       now,
       program,
     );
-    return this.carryOut(record, member, decision, values, now, program, finalAttempt);
+    return this.carryOut(record, member, state, own, decision, values, now, program, finalAttempt);
   }
 
   private async carryOut(
     record: DeliveryRecord,
     member: MemberRecord,
+    state: DeliveryStateRecord | null,
+    own: MarketingReservation | null,
     decision: DeliveryDecision,
     values: RenderValues,
     now: Date,
@@ -298,6 +362,13 @@ export class DeliveryService {
   ): Promise<DeliverOutcome> {
     const openid = member.openid ?? '';
     const marketing = record.category === 'marketing';
+    // A slot an earlier attempt took and never recorded (it died before sending): kept for the
+    // same kind of send again, given back otherwise.
+    const keepOwn =
+      own !== null &&
+      ((decision.action === 'mass_send' && own.mass) ||
+        (decision.action === 'send_customer_service' && marketing && !own.mass));
+    if (own && !keepOwn) await this.slots.release(record.memberId, own);
     switch (decision.action) {
       case 'skip':
         return this.finish(record, now, { status: 'skipped', reason: decision.reason });
@@ -305,31 +376,64 @@ export class DeliveryService {
         return this.defer(record, now, decision.until);
       case 'mass_send': {
         // The slot is taken now: the batcher sends what was decided, caps included.
-        if (!(await this.reserveMarketing(record.memberId, now, program, true))) {
+        if (!keepOwn && !(await this.slots.reserve(record.memberId, state, record._id, now, program, true))) {
           return this.retryDecision(record, now);
         }
         return this.finish(
           record,
           now,
           { status: 'mass_pending', channel: 'mass_send' },
-          { sentText: decision.text },
+          {
+            sentText: decision.text,
+            // What the mass-send batcher groups by: the same source and the very same text.
+            massGroup: massGroupOf(massSourceOf(record._id, record.memberId, record.kind), decision.text),
+          },
         );
       }
       case 'send_customer_service': {
-        if (marketing && !(await this.reserveMarketing(record.memberId, now, program, false))) {
-          return this.retryDecision(record, now);
-        }
-        const result = await this.requireSender().sendText(openid, decision.text);
-        if (result.ok) {
-          await this.countServiceWindowSend(record.memberId, result.parts ?? 1);
-          return this.finish(
-            record,
-            now,
-            { status: 'sent', channel: 'customer_service' },
-            { sentText: decision.text },
+        // The in-doubt window of a crash (a slot taken, the message perhaps out, its outcome not yet
+        // recorded) spans only the sends in flight: a job waiting here holds nothing.
+        const result = await this.sendsInFlight.run(async () => {
+          // Marketing takes its cap slot and counts the send against the window in one write.
+          if (
+            marketing &&
+            !keepOwn &&
+            !(await this.slots.reserve(record.memberId, state, record._id, now, program, false, true))
+          ) {
+            return this.retryDecision(record, now);
+          }
+          // The in-doubt window now spans only the HTTP call itself.
+          await this.ctx.db.delivery.deliveries.updateOne(
+            { _id: record._id, claimedBy: record.claimedBy },
+            { $set: { sendStartedAt: now } },
           );
-        }
-        if (marketing) await this.releaseMarketing(record.memberId, now, program, false);
+          const sent = await this.requireSender().sendText(openid, decision.text);
+          if (sent.ok) {
+            const uncounted = (sent.parts ?? 1) - (marketing ? 1 : 0);
+            if (uncounted > 0) await this.countServiceWindowSend(record.memberId, uncounted);
+            return this.finish(
+              record,
+              now,
+              { status: 'sent', channel: 'customer_service' },
+              { sentText: decision.text },
+            );
+          }
+          // A refusal is an answer: nothing went out, so a retry may send.
+          await this.ctx.db.delivery.deliveries.updateOne(
+            { _id: record._id, claimedBy: record.claimedBy },
+            { $set: { sendStartedAt: null } },
+          );
+          if (marketing) {
+            const { dayKey, monthKey } = counterKeys(now, program.timezone);
+            await this.slots.release(
+              record.memberId,
+              { key: record._id, mass: false, day: dayKey, month: monthKey },
+              true,
+            );
+          }
+          return sent;
+        });
+        if (!('ok' in result)) return result;
         if (result.kind === 'window_closed' && !marketing && record.template) {
           return this.sendTemplate(record, openid, values, now, finalAttempt);
         }
@@ -449,24 +553,44 @@ export class DeliveryService {
    * Takes the record for this attempt: `queued`, or `deferred` and due, or `sending` abandoned by a
    * dead worker. Anything else (already sent, skipped, held, a concurrent attempt) → a no-op.
    */
-  private async claim(key: string, now: Date): Promise<DeliveryRecord | DeliverOutcome> {
+  private async claim(
+    key: string,
+    now: Date,
+    jobId: string | null,
+  ): Promise<DeliveryRecord | DeliverOutcome> {
     const deliveries = this.ctx.db.delivery.deliveries;
-    const claimed = await deliveries
-      .findOneAndUpdate(
-        {
-          _id: key,
-          $or: [
-            { status: 'queued' },
-            { status: 'deferred', deferredUntil: { $lte: now } },
-            { status: 'sending', sendingSince: { $lt: new Date(now.getTime() - STALE_SENDING_MS) } },
-          ],
+    // Claims of concurrent jobs go out in one bulk write; each tells its own by its token. The
+    // usual case (a queued record) first, with a plain filter; the others when that did not take.
+    const token = randomUUID();
+    const claim = (filter: Record<string, unknown>) =>
+      this.batched.deliveries.writeThenRead(key, {
+        updateOne: {
+          filter: { _id: key as never, ...filter },
+          update: {
+            $set: {
+              status: 'sending',
+              sendingSince: now,
+              sendingJob: jobId,
+              claimedBy: token,
+              updatedAt: now,
+            },
+            $inc: { attempts: 1 },
+          },
         },
-        { $set: { status: 'sending', sendingSince: now, updatedAt: now }, $inc: { attempts: 1 } },
-        { returnDocument: 'after' },
-      )
-      .lean<DeliveryRecord>();
-    if (claimed) return claimed;
-    const current = await deliveries.findById(key).lean<DeliveryRecord>();
+      });
+    let current = await claim({ status: 'queued' });
+    if ((current?.status === 'deferred' || current?.status === 'sending') && current.claimedBy !== token) {
+      current = await claim({
+        $or: [
+          { status: 'deferred', deferredUntil: { $lte: now } },
+          { status: 'sending', sendingSince: { $lt: new Date(now.getTime() - STALE_SENDING_MS) } },
+          // The same job again: BullMQ runs a job once at a time, so its earlier run has ended
+          // (its worker died, or it threw) and left the claim behind.
+          ...(jobId ? [{ status: 'sending', sendingJob: jobId }] : []),
+        ],
+      });
+    }
+    if (current?.status === 'sending' && current.claimedBy === token) return current;
     if (current?.status === 'deferred' && current.deferredUntil) {
       // The job ran early (promoted, or clocks apart): wait again for the rest of the delay.
       const round = current.round + 1;
@@ -491,7 +615,14 @@ export class DeliveryService {
     record: DeliveryRecord,
     now: Date,
     outcome: DeliverOutcome,
-    extra: { sentText?: string; msgId?: string; errcode?: number | null; errmsg?: string } = {},
+    extra: {
+      sentText?: string;
+      reason?: string;
+      massGroup?: string;
+      msgId?: string;
+      errcode?: number | null;
+      errmsg?: string;
+    } = {},
   ): Promise<DeliverOutcome> {
     const set: Record<string, unknown> = {
       status: outcome.status,
@@ -502,70 +633,19 @@ export class DeliveryService {
     if ('reason' in outcome) set.reason = outcome.reason;
     if ('channel' in outcome) set.channel = outcome.channel;
     if (outcome.status === 'sent' || outcome.status === 'mass_pending') set.sentAt = now;
-    await this.ctx.db.delivery.deliveries.updateOne(
-      { _id: record._id, status: 'sending', round: record.round },
-      { $set: set },
-    );
+    await this.batched.deliveries.write({
+      updateOne: {
+        filter: { _id: record._id as never, status: 'sending', round: record.round },
+        update: { $set: set },
+      },
+    });
     return outcome;
   }
 
-  /**
-   * Takes one marketing slot for the member's local day and month (and one platform mass send),
-   * atomically: a conditional update that only matches below the caps. False → a concurrent
-   * delivery took the last slot.
-   */
-  private async reserveMarketing(
-    memberId: string,
-    now: Date,
-    program: Program,
-    mass: boolean,
-  ): Promise<boolean> {
-    const states = this.ctx.db.delivery.states;
-    const { dayKey, monthKey } = counterKeys(now, program.timezone);
-    // Counters of an earlier day or month start again from 0 (keys differ → reset once).
-    await states
-      .updateOne(
-        { _id: memberId, marketingMonthKey: { $ne: monthKey } },
-        { $set: { marketingMonthKey: monthKey, marketingMonth: 0, massMonth: 0 } },
-        { upsert: true },
-      )
-      .catch((err) => {
-        if (!isDuplicateKeyError(err)) throw err;
-      });
-    await states.updateOne(
-      { _id: memberId, marketingDayKey: { $ne: dayKey } },
-      { $set: { marketingDayKey: dayKey, marketingDay: 0 } },
-    );
-    const { caps } = program.marketing;
-    const taken = await states.updateOne(
-      {
-        _id: memberId,
-        marketingDayKey: dayKey,
-        marketingDay: { $lt: caps.perDay },
-        marketingMonthKey: monthKey,
-        marketingMonth: { $lt: caps.perMonth },
-      },
-      { $inc: { marketingDay: 1, marketingMonth: 1, massMonth: mass ? 1 : 0 }, $set: { updatedAt: now } },
-    );
-    return taken.modifiedCount === 1;
-  }
-
-  /** Gives a slot back after a send that did not happen. */
-  private async releaseMarketing(
-    memberId: string,
-    now: Date,
-    program: Program,
-    mass: boolean,
-  ): Promise<void> {
-    const { dayKey, monthKey } = counterKeys(now, program.timezone);
-    await this.ctx.db.delivery.states.updateOne(
-      { _id: memberId, marketingDayKey: dayKey, marketingMonthKey: monthKey, marketingDay: { $gt: 0 } },
-      { $inc: { marketingDay: -1, marketingMonth: -1, massMonth: mass ? -1 : 0 } },
-    );
-  }
-
   private async countServiceWindowSend(memberId: string, parts: number): Promise<void> {
-    await this.ctx.db.delivery.states.updateOne({ _id: memberId }, { $inc: { csSentSinceInbound: parts } });
+    await this.batched.states.write({
+      updateOne: { filter: { _id: memberId as never }, update: { $inc: { csSentSinceInbound: parts } } },
+    });
   }
 
   private requireJobs(): DeliveryJobs {
@@ -582,6 +662,7 @@ export class DeliveryService {
 function memberState(
   member: MemberRecord,
   state: DeliveryStateRecord | null,
+  own: MarketingReservation | null,
   now: Date,
   program: Program,
 ): MemberDeliveryState {
@@ -591,7 +672,7 @@ function memberState(
     optedOut: member.marketingOptOut,
     lastInboundAt: state?.lastInboundAt ?? null,
     csSentSinceInbound: state?.csSentSinceInbound ?? 0,
-    ...currentCounts(state, now, program.timezone),
+    ...countsWithout(currentCounts(state, now, program.timezone), own, now, program.timezone),
   };
 }
 

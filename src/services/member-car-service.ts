@@ -1,5 +1,6 @@
 import type { CarFacts } from '../conversation/effect';
 import type { MemberRecord, VehicleRecord } from '../data/models/member-model';
+import { withMaintenanceDue } from '../rules/vehicle-service-history';
 import { newVehicle } from './new-vehicle';
 import type { ServiceContext } from './service-context';
 
@@ -20,23 +21,27 @@ export class MemberCarService {
   }
 
   /**
-   * Sets one field of the first car (creating it when the member has none). The update is
-   * conditional on the vehicles read, so a concurrent staff edit is not overwritten: it retries.
+   * Sets one field of the first car (creating it when the member has none) and works out its
+   * maintenance due date again (a new mileage reading can bring it forward). The update is
+   * conditional on the member's `rev` and bumps it, like every account change, so neither a
+   * concurrent DMS transaction recording a service nor a staff edit is overwritten: the loser retries.
    */
   async update(memberId: string, field: CarField, value: string | number): Promise<CarFacts> {
     for (let attempt = 0; attempt < 5; attempt++) {
       const member = await this.member(memberId);
+      const program = this.ctx.program.current();
       const [first, ...rest] = member.vehicles;
-      const vehicle: VehicleRecord = { ...(first ?? newVehicle(null, null)) };
+      let vehicle: VehicleRecord = { ...(first ?? newVehicle(null, null)) };
       if (field === 'mileageKm') {
         vehicle.mileageKm = Number(value);
         vehicle.mileageReportedAt = this.ctx.clock();
       } else {
         vehicle[field] = String(value);
       }
+      vehicle = withMaintenanceDue(vehicle, program.care.maintenanceDue, program.timezone);
       const result = await this.ctx.db.members.updateOne(
-        { _id: memberId, status: 'active', vehicles: member.vehicles },
-        { $set: { vehicles: [vehicle, ...rest] } },
+        { _id: memberId, status: 'active', rev: member.rev },
+        { $set: { vehicles: [vehicle, ...rest] }, $inc: { rev: 1 } },
       );
       if (result.modifiedCount === 1 || result.matchedCount === 1) return facts(vehicle);
     }

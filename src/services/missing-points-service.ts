@@ -2,11 +2,12 @@ import type {
   MissingPointsDecision,
   MissingPointsReportRecord,
 } from '../data/models/missing-points-report-model';
+import { missingPointsOutcomeText } from '../delivery/missing-points-copy';
 import { newId } from '../lib/new-id';
 import { adjustPoints } from '../rules/adjust-points';
-import { formatPoints } from '../rules/format-zh';
 import { lotExpiresAt } from '../rules/lot-expiry';
 import { applyAccountChange } from './apply-account-change';
+import type { DeliveryService } from './delivery-service';
 import type { ServiceContext } from './service-context';
 
 export interface OpenReportInput {
@@ -48,18 +49,32 @@ export interface Decider {
   storeId?: string | undefined;
 }
 
+/** The delivery key of the message that tells the member a report's outcome. */
+export function missingPointsOutcomeKey(reportId: string): string {
+  return `missing-points:${reportId}:outcome`;
+}
+
+/** Decided reports older than this are no longer worth telling (e.g. decided before notices existed). */
+const NOTIFY_WITHIN_MS = 7 * 24 * 3_600_000;
+
 /**
  * 积分没到账 (RULES.md §3): a member reports a transaction whose points they did not get; staff
  * resolve it with a reasoned adjustment — exactly once, under the operation key
- * `missing-report:<id>` — or reject it with a reason. The outcome is kept on the report with
- * `notifiedAt: null`; the chat channel tells the member and sets it.
+ * `missing-report:<id>` — or reject it with a reason. The outcome (with the member's message) is
+ * kept on the report and handed to delivery as a service message under the key
+ * `missing-points:<id>:outcome`, so it is sent once, under the delivery policy (window, quiet
+ * hours, unfollowed); `notifiedAt` records the hand-off.
  *
  * A decision is claimed first (open → resolving/rejected, one conditional update), so two staff
- * members deciding at once cannot both win; a claimed resolution whose credit a crash interrupted
- * is finished by `recoverStuck` (or by repeating the same request).
+ * members deciding at once cannot both win; a claimed resolution whose credit a crash interrupted,
+ * or an outcome a crash kept from delivery, is finished by `recoverStuck` (or by repeating the
+ * same request).
  */
 export class MissingPointsService {
-  constructor(private readonly ctx: ServiceContext) {}
+  constructor(
+    private readonly ctx: ServiceContext,
+    private readonly delivery: DeliveryService,
+  ) {}
 
   async open(
     input: OpenReportInput,
@@ -148,14 +163,32 @@ export class MissingPointsService {
     return this.decide(reportId, decision, by);
   }
 
-  /** Finishes resolutions claimed but not applied (a crash between the claim and the credit). */
+  /**
+   * Finishes resolutions claimed but not applied (a crash between the claim and the credit), and
+   * hands outcomes not yet handed to delivery (a crash, or decided while delivery was unreachable).
+   */
   async recoverStuck(olderThanMs = 30_000): Promise<number> {
-    const cutoff = new Date(this.ctx.clock().getTime() - olderThanMs);
-    const stuck = await this.ctx.db.membership.missingPointsReports
+    const now = this.ctx.clock().getTime();
+    const cutoff = new Date(now - olderThanMs);
+    const reports = this.ctx.db.membership.missingPointsReports;
+    const stuck = await reports
       .find({ status: 'resolving', decidedAt: { $lte: cutoff } })
       .lean<MissingPointsReportRecord[]>();
-    for (const report of stuck) await this.applyResolution(report);
-    return stuck.length;
+    for (const report of stuck) await this.notify(await this.applyResolution(report));
+    // The start-up sweep runs before the delivery queue exists; the periodic sweeps catch up.
+    if (!this.delivery.canEnqueue) return stuck.length;
+    const untold = await reports
+      .find({
+        notifiedAt: null,
+        decidedAt: { $gte: new Date(now - NOTIFY_WITHIN_MS), $lte: cutoff },
+        status: { $in: ['resolved', 'rejected'] },
+        'outcome.message': { $ne: '' },
+      })
+      .limit(1_000)
+      .lean<MissingPointsReportRecord[]>();
+    let told = 0;
+    for (const report of untold) if ((await this.notify(report)).notifiedAt) told++;
+    return stuck.length + told;
   }
 
   private async decide(
@@ -168,6 +201,7 @@ export class MissingPointsService {
     if (!report) return { ok: false, reason: 'not_found' };
     if (by.storeId && report.storeId !== by.storeId) return { ok: false, reason: 'forbidden_store' };
     const status = decision.kind === 'resolve' ? 'resolving' : 'rejected';
+    const message = missingPointsOutcomeText({ date: report.date, amountFen: report.amountFen, decision });
     const claimed = await reports
       .findOneAndUpdate(
         { _id: reportId, status: 'open' },
@@ -178,12 +212,7 @@ export class MissingPointsService {
             decidedAt: decision.at,
             ...(decision.kind === 'reject'
               ? {
-                  outcome: {
-                    status: 'rejected',
-                    points: 0,
-                    reason: decision.reason,
-                    message: `您反映的积分未到账已核查，暂不能补录：${decision.reason}`,
-                  },
+                  outcome: { status: 'rejected', points: 0, reason: decision.reason, message },
                 }
               : {}),
           },
@@ -199,7 +228,7 @@ export class MissingPointsService {
       current.decision.reason === decision.reason;
     if (!claimed && !sameDecision) return { ok: false, reason: 'already_decided', report: view(current) };
     const finished = current.status === 'resolving' ? await this.applyResolution(current) : current;
-    return { ok: true, duplicate: !claimed, report: view(finished) };
+    return { ok: true, duplicate: !claimed, report: view(await this.notify(finished)) };
   }
 
   private async applyResolution(report: MissingPointsReportRecord): Promise<MissingPointsReportRecord> {
@@ -233,7 +262,11 @@ export class MissingPointsService {
                 status: 'resolved',
                 points: decision.points,
                 reason: decision.reason,
-                message: `您反映的积分未到账已处理，已补录 ${formatPoints(decision.points)}：${decision.reason}`,
+                message: missingPointsOutcomeText({
+                  date: report.date,
+                  amountFen: report.amountFen,
+                  decision,
+                }),
               }
             : // The member was erased before the credit: nobody to credit or tell.
               { status: 'resolved', points: 0, reason: decision.reason, message: '' },
@@ -241,6 +274,34 @@ export class MissingPointsService {
       },
     );
     return (await reports.findById(report._id).lean<MissingPointsReportRecord>())!;
+  }
+
+  /**
+   * Hands a decided report's message to delivery (once: the key is the report's) and records the
+   * hand-off in `notifiedAt`. Nothing for an undecided report, an empty message (the member was
+   * erased before the credit) or before delivery is connected; the recovery sweep retries those.
+   */
+  private async notify(report: MissingPointsReportRecord): Promise<MissingPointsReportRecord> {
+    const message = report.outcome?.message;
+    const decided = report.status === 'resolved' || report.status === 'rejected';
+    if (!decided || !message || report.notifiedAt || !this.delivery.canEnqueue) return report;
+    const outcome = await this.delivery.enqueue({
+      key: missingPointsOutcomeKey(report._id),
+      memberId: report.memberId,
+      category: 'service',
+      kind: 'missing_points_outcome',
+      text: message,
+    });
+    if (!outcome.ok) {
+      this.ctx.logger.error({ reportId: report._id, issues: outcome.issues }, 'outcome message refused');
+      return report;
+    }
+    const reports = this.ctx.db.membership.missingPointsReports;
+    await reports.updateOne(
+      { _id: report._id, notifiedAt: null },
+      { $set: { notifiedAt: this.ctx.clock() } },
+    );
+    return (await reports.findById(report._id).lean<MissingPointsReportRecord>()) ?? report;
   }
 }
 

@@ -11,5 +11,8 @@ export function newVehicle(plate: string | null, model: string | null): VehicleR
     inspectionDueOn: null,
     lastServiceAt: null,
     lastServiceKm: null,
+    services: [],
+    maintenanceDueOn: null,
+    maintenanceDueBy: null,
   };
 }

@@ -1,4 +1,3 @@
-import type { RewardPeriod } from '../config/program-schema';
 import { isDuplicateKeyError } from '../data/duplicate-key';
 import type { RewardRecord } from '../data/models/reward-model';
 import type { ServiceContext } from './service-context';

@@ -146,10 +146,19 @@ export class ServiceFeedbackService {
 
   /** Whether a rating-like message from this member answers a follow-up question. */
   async expectsRating(memberId: string): Promise<boolean> {
+    return (await this.ratingState(memberId)) !== null;
+  }
+
+  /**
+   * The member's latest question (asked in the last 7 days): still `unanswered`, or `answered` in
+   * the last 24 h (a second rating gets "thanks again"); null otherwise.
+   */
+  async ratingState(memberId: string): Promise<'unanswered' | 'answered' | null> {
     const now = this.ctx.clock().getTime();
     const latest = await this.latestAsked(memberId, now);
-    if (!latest) return false;
-    return latest.rating === null || (latest.answeredAt?.getTime() ?? 0) >= now - REANSWER_WINDOW_MS;
+    if (!latest) return null;
+    if (latest.rating === null) return 'unanswered';
+    return (latest.answeredAt?.getTime() ?? 0) >= now - REANSWER_WINDOW_MS ? 'answered' : null;
   }
 
   /** Records the member's rating of their latest open question, once. */

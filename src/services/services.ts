@@ -6,6 +6,7 @@ import { CareScanService } from './care-scan-service';
 import { CallbackService } from './callback-service';
 import { CareService } from './care-service';
 import { DeliveryService } from './delivery-service';
+import { MassSendService } from './mass-send-service';
 import { EnrolmentService } from './enrolment-service';
 import { ErasureService } from './erasure-service';
 import { IdentityHasher } from './identity-hasher';
@@ -14,6 +15,7 @@ import { MissingPointsService } from './missing-points-service';
 import { NightlyService } from './nightly-service';
 import { ProgramVersionService } from './program-version-service';
 import { RecoveryService } from './recovery-service';
+import { ReportService } from './report-service';
 import { ReferralService } from './referral-service';
 import type { ProgramSource } from './program-source';
 import { RedemptionService } from './redemption-service';
@@ -45,10 +47,14 @@ export interface Services {
   delivery: DeliveryService;
   /** Marketing campaigns: fan-out, bonus points, promotion windows for earning. */
   campaigns: CampaignService;
+  /** The mass-send batcher: marketing outside the 48-hour window, in WeChat mass sends. */
+  massSend: MassSendService;
   /** Post-service follow-up: the delayed rating question, answers, staff alerts. */
   feedback: ServiceFeedbackService;
   /** 人工: callback requests for staff. */
   callbacks: CallbackService;
+  /** Staff reports (aggregations shaped into tables, charts and CSV). */
+  reports: ReportService;
 }
 
 export function createServices(db: Database, program: ProgramSource, clock: Clock, logger: Logger): Services {
@@ -65,18 +71,22 @@ export function createServices(db: Database, program: ProgramSource, clock: Cloc
   transactions.onApplied(referrals.onTransactionApplied);
   const enrolment = new EnrolmentService(ctx, identityHasher, referrals, vouchers);
   const erasure = new ErasureService(ctx, vouchers, redemptions);
-  const missingPoints = new MissingPointsService(ctx);
+  // Staff decisions on 积分没到账 reports are told to the member through delivery.
+  const delivery = new DeliveryService(ctx);
+  const missingPoints = new MissingPointsService(ctx, delivery);
   const memberImport = new MemberImportService(ctx, enrolment);
   // A source that re-reads published versions switches at once after a publish in this process.
   const refreshProgram = (program as { refresh?: () => Promise<void> }).refresh?.bind(program);
   const programVersions = new ProgramVersionService(ctx, refreshProgram);
   const membership = { enrolment, referrals, erasure, missingPoints, memberImport, programVersions };
-  const delivery = new DeliveryService(ctx);
   const campaigns = new CampaignService(ctx, delivery);
+  const massSend = new MassSendService(ctx);
+  campaigns.onCompleted((campaignId) => massSend.afterCampaign(campaignId));
   const care = new CareService(ctx, careScans, vouchers, delivery);
   const feedback = new ServiceFeedbackService(ctx, delivery);
   transactions.onApplied(feedback.onTransactionApplied);
   const callbacks = new CallbackService(ctx);
+  const reports = new ReportService(ctx, campaigns);
   const recovery = new RecoveryService(
     [
       {
@@ -90,6 +100,7 @@ export function createServices(db: Database, program: ProgramSource, clock: Cloc
       { name: 'missingPointsReports', run: () => missingPoints.recoverStuck() },
       { name: 'deliveries', run: () => delivery.recoverStuck() },
       { name: 'campaigns', run: () => campaigns.recoverStuck() },
+      { name: 'massSendBatches', run: () => massSend.recoverStuck() },
     ],
     logger,
   );
@@ -106,7 +117,9 @@ export function createServices(db: Database, program: ProgramSource, clock: Cloc
     recovery,
     delivery,
     campaigns,
+    massSend,
     feedback,
     callbacks,
+    reports,
   };
 }

@@ -1,3 +1,4 @@
+import type { Program } from '../config/program-schema';
 import { isDuplicateKeyError } from '../data/duplicate-key';
 import type { LedgerEntryRecord } from '../data/models/ledger-entry-model';
 import type { MemberRecord } from '../data/models/member-model';
@@ -10,6 +11,8 @@ import type { LedgerEntry } from '../rules/ledger-entry';
 import { bringUpToDate, withEntries } from '../rules/member-standing';
 import { availableBalance, pendingBalance } from '../rules/points-account';
 import { refundTransaction } from '../rules/refund-transaction';
+import { isServiceVisit, recordVehicleVisit, removeServiceVisit } from '../rules/vehicle-service-history';
+import { newVehicle } from './new-vehicle';
 import type { ServiceContext } from './service-context';
 
 export interface RecordTransactionInput {
@@ -20,6 +23,8 @@ export interface RecordTransactionInput {
   amountFen: number;
   occurredAt: Date;
   storeId: string;
+  /** The serviced vehicle (normalised plate) and its odometer, when the DMS knows them. */
+  vehicle?: { plate: string; mileageKm?: number | undefined } | undefined;
 }
 
 /** What staff and the DMS get back for a transaction (and again, unchanged, for a repeat). */
@@ -100,6 +105,9 @@ export class TransactionService {
       amountFen: input.amountFen,
       occurredAt: input.occurredAt,
       storeId: input.storeId,
+      vehicle: input.vehicle
+        ? { plate: input.vehicle.plate, mileageKm: input.vehicle.mileageKm ?? null }
+        : null,
       status: 'received',
       result: null,
       refund: null,
@@ -155,6 +163,7 @@ export class TransactionService {
             firstTransactionAt: member.firstTransactionAt ?? txn.occurredAt,
             lastVisitAt:
               member.lastVisitAt && member.lastVisitAt > txn.occurredAt ? member.lastVisitAt : txn.occurredAt,
+            ...(txn.vehicle ? { vehicles: vehiclesAfter(member, txn, program) } : {}),
           },
         };
       },
@@ -247,6 +256,14 @@ export class TransactionService {
           reason: options.reason ?? null,
         });
         const change = withEntries(base, reversal.account, reversal.entries, member, now, program);
+        // A refunded service did not stand: the last service and the due date fall back to the
+        // visits that do (the vehicle itself stays, as does the member's own mileage reading).
+        const vehicles = removeServiceVisit(
+          member.vehicles,
+          txn._id,
+          program.care.maintenanceDue,
+          program.timezone,
+        );
         return {
           ok: true as const,
           entries: change.entries,
@@ -256,6 +273,7 @@ export class TransactionService {
             tier: change.tier,
             tierReviewAt: change.tierReviewAt,
             nextAccountEventAt: change.nextAccountEventAt,
+            ...(vehicles ? { vehicles } : {}),
           },
         };
       },
@@ -348,7 +366,32 @@ function sameFacts(a: TransactionRecord, b: TransactionRecord): boolean {
     a.memberId === b.memberId &&
     a.category === b.category &&
     a.amountFen === b.amountFen &&
-    new Date(a.occurredAt).getTime() === new Date(b.occurredAt).getTime()
+    new Date(a.occurredAt).getTime() === new Date(b.occurredAt).getTime() &&
+    (a.vehicle?.plate ?? null) === (b.vehicle?.plate ?? null) &&
+    (a.vehicle?.mileageKm ?? null) === (b.vehicle?.mileageKm ?? null)
+  );
+}
+
+/**
+ * The member's vehicles once a transaction naming one is applied (in the same guarded update as
+ * the points, so the operation key makes it exactly-once): the vehicle is added when new, and a
+ * service visit (maintenance, repair) moves its last service and maintenance due date.
+ */
+function vehiclesAfter(
+  member: MemberRecord,
+  txn: TransactionRecord,
+  program: Pick<Program, 'categories' | 'care' | 'timezone'>,
+): MemberRecord['vehicles'] {
+  const vehicle = txn.vehicle!;
+  const service = isServiceVisit(txn.category, program)
+    ? { transactionId: txn._id, at: new Date(txn.occurredAt), mileageKm: vehicle.mileageKm }
+    : null;
+  return recordVehicleVisit(
+    member.vehicles,
+    { plate: vehicle.plate, service },
+    (plate) => newVehicle(plate, null),
+    program.care.maintenanceDue,
+    program.timezone,
   );
 }
 

@@ -44,7 +44,12 @@ export type VerifyOutcome =
   | { ok: false; reason: 'cancelled'; cancelledAt: Date | null }
   | { ok: false; reason: 'store_not_allowed'; storeIds: string[] };
 
+/** A member's voucher in their list: the look-up view without the member (it is theirs). */
+export type MemberVoucherView = Omit<VoucherView, 'member' | 'rewardId' | 'redemptionId'>;
+
 const CODE_ATTEMPTS = 5;
+/** A member's list stops here; nobody is given this many vouchers in a membership. */
+const MEMBER_HISTORY_LIMIT = 500;
 
 /**
  * Issuing (once per source), looking up and verifying (核销, once) vouchers. Cancelling a reward
@@ -109,6 +114,32 @@ export class VoucherService {
       .find({ memberId, ...(status ? { status } : {}) })
       .sort({ status: 1, expiresAt: 1 })
       .lean<VoucherRecord[]>();
+  }
+
+  /**
+   * Every voucher a member was given, newest first, as the staff console lists them: the status
+   * that holds now (an unused voucher past its date reads `expired` before the sweep marks it).
+   */
+  async historyForMember(memberId: string): Promise<MemberVoucherView[]> {
+    const now = this.ctx.clock();
+    const vouchers = await this.ctx.db.vouchers
+      .find({ memberId })
+      .sort({ issuedAt: -1, _id: -1 })
+      .limit(MEMBER_HISTORY_LIMIT)
+      .lean<VoucherRecord[]>();
+    const iso = (d: Date | null) => (d ? new Date(d).toISOString() : null);
+    return vouchers.map((voucher) => ({
+      code: voucher.code,
+      name: voucher.name,
+      kind: voucher.kind,
+      status: effectiveState(voucher, now),
+      storeIds: voucher.storeIds,
+      issuedAt: new Date(voucher.issuedAt).toISOString(),
+      expiresAt: new Date(voucher.expiresAt).toISOString(),
+      usedAt: iso(voucher.usedAt),
+      usedStoreId: voucher.usedStoreId,
+      cancelledAt: iso(voucher.cancelledAt),
+    }));
   }
 
   async view(voucher: VoucherRecord): Promise<VoucherView> {

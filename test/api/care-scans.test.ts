@@ -1,6 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { VehicleRecord } from '../../src/data/models/member-model';
+import { deliveryRequestSchema } from '../../src/delivery/delivery-request';
 import type { CareMessage } from '../../src/rules/care-due';
+import { vehicleKey } from '../../src/rules/vehicle-key';
 import { type ApiHarness, startApiHarness } from '../helpers/api-harness';
 
 let api: ApiHarness;
@@ -50,9 +52,11 @@ describe('daily care scans', () => {
     expect(sent.map((m) => m.key).sort()).toEqual(
       [
         `care:birthday:${leapling._id}:2027`,
-        `care:insurance_renewal:${insured._id}:沪A12345:2027-03-30:30`,
+        `care:insurance_renewal:${insured._id}:${vehicleKey('沪A12345', 0)}:2027-03-30:30`,
       ].sort(),
     );
+    // Keys the delivery queue accepts (a plate's Chinese characters never reach it).
+    for (const m of sent) expect(deliveryRequestSchema.shape.key.safeParse(m.key).success).toBe(true);
     expect(counts.birthday.membersRead).toBe(1);
     expect(counts.insurance_renewal.membersRead).toBe(1);
     expect(counts.points_expiring.membersRead).toBe(0);

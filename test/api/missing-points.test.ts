@@ -68,9 +68,11 @@ describe('points-missing reports (积分没到账)', () => {
     expect(results.filter((r) => r.body.duplicate === false)).toHaveLength(1);
     expect(results[0]!.body).toMatchObject({
       status: 'resolved',
-      notifiedAt: null,
+      // Handed to delivery as one message (the member is told: test/conversation/missing-points-outcome).
+      notifiedAt: h.now().toISOString(),
       outcome: { status: 'resolved', points: 1_234, message: expect.stringContaining('1,234 积分') },
     });
+    expect(await db.delivery.deliveries.countDocuments({ memberId: member._id })).toBe(1);
     expect(await balanceOf(db, member._id, h.now())).toBe(1_234);
     await db.memberStore.drain();
     expect(await db.ledger.countDocuments({ opKey: `missing-report:${report.id}` })).toBe(1);

@@ -17,7 +17,8 @@ describe('which bot a process runs', () => {
     ['simulator', null, 'worker', null],
     ['wechat', null, 'all', { kind: 'wechat' }],
     ['wechat', null, 'worker', { kind: 'wechat' }],
-    ['wechat', null, 'web', null],
+    // The webhook hands messages to its own process's bot for passive replies.
+    ['wechat', null, 'web', { kind: 'wechat' }],
     ['simulator', 'wechaty-puppet-service', 'all', { kind: 'named', name: 'wechaty-puppet-service' }],
     ['simulator', 'wechaty-puppet-service', 'web', null],
   ] as const)('CHANNEL=%s WECHATY_PUPPET=%s role %s → %j', (channel, wechatyPuppet, role, expected) => {

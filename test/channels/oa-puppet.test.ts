@@ -107,6 +107,45 @@ describe('official-account puppet', () => {
       await p.stop();
     }
   });
+
+  it('captures what the bot says for a captured delivery, and sends a queued re-delivery of it afterwards', async () => {
+    const sent: [string, string][] = [];
+    const p = puppet(async (openid, body) => {
+      sent.push([openid, body]);
+      return { ok: true, parts: 1, truncated: false };
+    });
+    await p.start();
+    try {
+      const emitted: string[] = [];
+      p.on('message', ({ messageId }) => {
+        emitted.push(messageId);
+      });
+      // The bot answers each message it is given (as the conversation plugin would).
+      const answer = async (messageId: string) => {
+        p.beginHandling(messageId, 'oA1');
+        await p.messageSendText('oA1', `回复 ${emitted.length}`);
+        p.acknowledge(messageId, { ok: true, replies: 1, failedReplies: 0, ignored: false });
+      };
+      const captured = p.deliverCaptured(text);
+      // The queue's delivery of the same message (the webhook handed it off) waits for it.
+      const queued = p.deliver(text);
+      expect(emitted).toEqual([text.id]);
+      await answer(text.id);
+      await expect(captured).resolves.toEqual(['回复 1']);
+      expect(sent).toEqual([]);
+      // Then the bot gets it again, and this time what it says goes out.
+      await new Promise((r) => setImmediate(r));
+      expect(emitted).toEqual([text.id, text.id]);
+      await answer(text.id);
+      await queued;
+      expect(sent).toEqual([['oA1', '回复 2']]);
+      // Outside a message's handling, what the bot says goes out too.
+      await p.messageSendText('oA1', '通知');
+      expect(sent.at(-1)).toEqual(['oA1', '通知']);
+    } finally {
+      await p.stop();
+    }
+  });
 });
 
 describe('keyed sequencer', () => {

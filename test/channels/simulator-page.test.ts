@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type ApiHarness, startApiHarness } from '../helpers/api-harness';
 import { startFakeWechatApi } from '../helpers/fake-wechat-api';
+import { waitFor } from '../helpers/wait-for';
 
 let api: ApiHarness;
 
@@ -137,6 +138,39 @@ describe('simulator page', () => {
     expect(lines.at(-1)?.text).toContain('入会成功');
     const last = lines.at(-1)!.seq;
     expect((await sim<{ lines: Line[] }>('GET', `/members/zhang/chat?after=${last}`)).body.lines).toEqual([]);
+  });
+
+  it("shows messages the account pushes (a campaign's test send) in the member's chat", async () => {
+    await api.insertMember({ openid: 'sim_li', name: '李女士', marketingConsent: true });
+    // A message from the member opens the 48-hour customer-service window.
+    await say('li', '查积分');
+    const created = await api.post(
+      '/api/v1/campaigns',
+      {
+        name: '会员日',
+        text: '{name}您好，本周六会员日到店保养享双倍积分。',
+        genericText: '您好，本周六会员日到店保养享双倍积分。',
+        startAt: '2026-11-28T09:00:00+08:00',
+      },
+      'marketing',
+    );
+    expect(created.status).toBe(201);
+    const member = await listed('li');
+    const test = await api.post(
+      `/api/v1/campaigns/${created.body.id}/test`,
+      { memberIds: [member?.memberId] },
+      'marketing',
+    );
+    expect(test.status).toBe(200);
+    const pushed = await waitFor(
+      async () => {
+        const chat = await sim<{ lines: Line[] }>('GET', '/members/li/chat?after=0');
+        return chat.body.lines.find((line) => line.text.includes('会员日到店保养'));
+      },
+      10_000,
+      'the test send in the chat',
+    );
+    expect(pushed).toMatchObject({ from: 'assistant', text: expect.stringContaining('李女士您好') });
   });
 
   it("a new member scans member A's referral QR, joins, and A's referral count goes up", async () => {

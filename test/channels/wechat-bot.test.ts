@@ -50,6 +50,8 @@ beforeAll(async () => {
       WECHAT_TOKEN: TOKEN,
       WECHAT_API_BASE: fake.url,
       SMS_PROVIDER: 'dev',
+      // This file covers the queue and customer-service path; passive replies have their own.
+      WECHAT_PASSIVE_REPLY_MS: '0',
     },
     conversationHandler: scripted,
   });

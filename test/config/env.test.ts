@@ -47,11 +47,13 @@ describe('parseEnv defaults', () => {
         token: 'devtoken',
         encodingAesKey: null,
         apiBase: 'https://api.weixin.qq.com',
+        passiveReplyMs: 700,
       },
       staff: { apiKeys: [], generateAdminKey: true },
       programFile: null,
       sms: { provider: 'dev' },
       logLevel: 'info',
+      deliveryRatePerSecond: 20,
     } satisfies AppConfig);
   });
 
@@ -188,6 +190,8 @@ describe('parseEnv valid values', () => {
     ],
     ['LOG_LEVEL', { LOG_LEVEL: 'debug' }, (c) => c.logLevel, 'debug'],
     ['LOG_LEVEL silent', { LOG_LEVEL: 'SILENT' }, (c) => c.logLevel, 'silent'],
+    ['DELIVERY_RATE_PER_SECOND', { DELIVERY_RATE_PER_SECOND: '200' }, (c) => c.deliveryRatePerSecond, 200],
+    ['DELIVERY_RATE_PER_SECOND 0', { DELIVERY_RATE_PER_SECOND: '0' }, (c) => c.deliveryRatePerSecond, 0],
   ];
 
   it.each(cases)('%s', (_name, env, pick, expected) => {
@@ -334,6 +338,11 @@ describe('parseEnv invalid values', () => {
       'LOG_LEVEL',
       { LOG_LEVEL: 'verbose' },
       'LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent (got "verbose")',
+    ],
+    [
+      'DELIVERY_RATE_PER_SECOND',
+      { DELIVERY_RATE_PER_SECOND: '-5' },
+      'DELIVERY_RATE_PER_SECOND must be a whole number of sends per second, 0 meaning no limit (got "-5")',
     ],
   ];
 

@@ -17,7 +17,10 @@ import express from 'express';
  * - `message/template/send`: known template (40037), follower (43004), repeats of the same
  *   `client_msg_id` for an openid within 10 min answered with the first msgid and not sent again;
  * - `qrcode/create`: `QR_STR_SCENE` with `scene_str` of 1–64 characters and `expire_seconds`
- *   ≤ 2,592,000 (40097 otherwise), 60 s when omitted.
+ *   ≤ 2,592,000 (40097 otherwise), 60 s when omitted;
+ * - `message/mass/send`: text to 2–10,000 openids (40130 otherwise), `clientmsgid` ≤ 64 bytes
+ *   (45067); a `clientmsgid` seen within 24 h is refused with 45065 and the first send's msg_id,
+ *   and nothing is sent again. Accepted sends are recorded in `massSends`.
  * Time is the real clock plus `advance(ms)`.
  */
 export interface FakeCall {
@@ -26,6 +29,15 @@ export interface FakeCall {
   body: Record<string, unknown>;
   /** The errcode the fake answered (0 = success). */
   errcode: number;
+}
+
+/** A mass send the fake accepted (each one "reached" its openids once). */
+export interface FakeMassSend {
+  clientmsgid: string;
+  touser: string[];
+  text: string;
+  msgId: string;
+  msgDataId: string;
 }
 
 interface Token {
@@ -44,6 +56,10 @@ export interface FakeWechatApi {
   appSecret: string;
   calls: FakeCall[];
   callsTo(path: string): FakeCall[];
+  /** Accepted mass sends, in order (repeats refused with 45065 are not here). */
+  massSends: FakeMassSend[];
+  /** How many accepted mass sends reached this openid. */
+  massReceived(openid: string): number;
   /** Tokens live this long (seconds) from the next issue on. */
   setTokenLifetime(seconds: number): void;
   /** Moves the fake's clock forward. */
@@ -81,6 +97,8 @@ export async function startFakeWechatApi(
   const eventWindows = new Map<string, Window>();
   const templates = new Set<string>();
   const templateSends = new Map<string, { msgid: string; at: number }>();
+  const massSends: FakeMassSend[] = [];
+  const massByClientId = new Map<string, { send: FakeMassSend; at: number }>();
   let nextMsgId = 9007199254740993n;
   const failures = new Map<string, { errcode: number; times: number }>();
   const delays = new Map<string, number>();
@@ -164,6 +182,38 @@ export async function startFakeWechatApi(
         // Written by hand: a msgid above 2^53 must reach the client as WeChat writes it (a number).
         return answer(0, {}, `{"errcode":0,"errmsg":"ok","msgid":${msgid}}`);
       }
+      case '/cgi-bin/message/mass/send': {
+        const touser = body.touser;
+        if (!Array.isArray(touser) || touser.length < 2 || touser.length > 10_000) return answer(40130);
+        if (touser.some((openid) => typeof openid !== 'string' || openid === '')) return answer(40003);
+        const content = (body.text as { content?: unknown } | undefined)?.content;
+        if (body.msgtype !== 'text' || typeof content !== 'string' || content === '') return answer(44003);
+        const clientmsgid = String(body.clientmsgid ?? randomBytes(8).toString('hex'));
+        if (Buffer.byteLength(clientmsgid, 'utf8') > 64) return answer(45067);
+        const earlier = massByClientId.get(clientmsgid);
+        if (earlier && now() - earlier.at < 86_400_000) {
+          return answer(
+            45065,
+            {},
+            `{"errcode":45065,"errmsg":"clientmsgid exist","msg_id":${earlier.send.msgId}}`,
+          );
+        }
+        const send = {
+          clientmsgid,
+          touser: touser as string[],
+          text: content,
+          msgId: String(nextMsgId++),
+          msgDataId: String(nextMsgId++),
+        };
+        massSends.push(send);
+        massByClientId.set(clientmsgid, { send, at: now() });
+        // Written by hand, like WeChat's: ids are numbers that may exceed 2^53.
+        return answer(
+          0,
+          {},
+          `{"errcode":0,"errmsg":"send job submission success","msg_id":${send.msgId},"msg_data_id":${send.msgDataId}}`,
+        );
+      }
       case '/cgi-bin/qrcode/create': {
         const scene = (body.action_info as { scene?: { scene_str?: unknown } } | undefined)?.scene?.scene_str;
         const expire = body.expire_seconds === undefined ? 60 : body.expire_seconds;
@@ -221,6 +271,8 @@ export async function startFakeWechatApi(
     appSecret,
     calls,
     callsTo: (path) => calls.filter((c) => c.path === path),
+    massSends,
+    massReceived: (openid) => massSends.filter((send) => send.touser.includes(openid)).length,
     setTokenLifetime(seconds) {
       lifetime = seconds;
     },

@@ -12,7 +12,10 @@ export interface WechatHarness {
   stop(): Promise<void>;
 }
 
-/** The real runtime in WeChat mode (no WeChat API reachable) and a reader of its inbound queue. */
+/**
+ * The real runtime in WeChat mode (no WeChat API reachable) and a reader of its inbound queue.
+ * Every message goes to the queue (`WECHAT_PASSIVE_REPLY_MS=0`) unless `env` says otherwise.
+ */
 export async function startWechatHarness(
   env: { WECHAT_TOKEN: string } & Record<string, string>,
 ): Promise<WechatHarness> {
@@ -23,6 +26,7 @@ export async function startWechatHarness(
       WECHAT_APP_SECRET: 'test-app-secret-not-real',
       WECHAT_API_BASE: 'http://127.0.0.1:9',
       SMS_PROVIDER: 'dev',
+      WECHAT_PASSIVE_REPLY_MS: '0',
       ...env,
     },
   });

@@ -90,6 +90,18 @@ export class SimulatorPuppet extends PuppetMock {
     );
   }
 
+  /**
+   * A message the account pushes to a member (care, campaign, a staff decision), not a reply: it
+   * appears in the member's chat like WeChat shows a customer-service or template message. False
+   * when the contact id is not one of the simulator's members.
+   */
+  push(contactId: string, text: string): boolean {
+    const memberKey = contactId.startsWith('sim_') ? contactId.slice(4) : null;
+    if (memberKey === null || !MEMBER_KEY.test(memberKey)) return false;
+    this.record(memberKey, 'assistant', text);
+    return true;
+  }
+
   /** The member's chat after line `afterSeq` (all of it by default). */
   chat(memberKey: string, afterSeq = 0): SimulatorLine[] {
     return (this.lines.get(memberKey) ?? []).filter((line) => line.seq > afterSeq);

@@ -65,6 +65,19 @@ export interface TemplateMessage {
   clientMsgId: string;
 }
 
+export interface MassSendMessage {
+  /** 2 to 10,000 openids. */
+  openids: readonly string[];
+  /** The same text for everyone (no personal placeholders). */
+  text: string;
+  /** Derived from our batch's key, at most 64 bytes. */
+  clientMsgId: string;
+}
+
+export type MassSendResult =
+  | { ok: true; msgId: string; msgDataId: string | null; duplicate: boolean }
+  | WechatFailure;
+
 const qrAnswer = z.object({
   ticket: z.string().min(1),
   url: z.string(),
@@ -161,6 +174,42 @@ export class OaApi {
     return { ok: true, msgId };
   }
 
+  /**
+   * A mass send (群发) of one text to 2–10,000 openids (`message/mass/send`): the only legal route
+   * for marketing to members outside the 48-hour window (WECHAT.md §4). `clientMsgId` (≤ 64 bytes)
+   * makes WeChat refuse a repeat within 24 hours with 45065 and the first send's msg_id, which is
+   * reported here as that send (`duplicate: true`), so a retry after a lost answer sends nothing
+   * twice. Ids are kept as strings (they may exceed 2^53). Other failures are classified values;
+   * 45028 (no mass-send quota left) stays `quota`, and the caller decides to stop.
+   */
+  async massSendText(message: MassSendMessage): Promise<MassSendResult> {
+    const { openids, text, clientMsgId } = message;
+    if (openids.length < 2 || openids.length > 10_000) {
+      return wechatTransportFailure('permanent', 'a mass send needs 2 to 10000 openids');
+    }
+    if (Buffer.byteLength(clientMsgId, 'utf8') > 64) {
+      return wechatTransportFailure('permanent', 'clientmsgid must be at most 64 bytes');
+    }
+    const result = await this.call(
+      '/cgi-bin/message/mass/send',
+      {
+        touser: openids,
+        msgtype: 'text',
+        text: { content: text },
+        clientmsgid: clientMsgId,
+        send_ignore_reprint: 0,
+      },
+      true,
+    );
+    if (!result.ok && result.errcode !== MASS_SEND_REPEATED) {
+      return { ok: false, kind: result.kind, errcode: result.errcode, errmsg: result.errmsg };
+    }
+    const answer = result.text ?? '';
+    const msgId = rawId(answer, 'msg_id');
+    if (!msgId) return wechatTransportFailure('transient', 'mass send answer without msg_id');
+    return { ok: true, msgId, msgDataId: rawId(answer, 'msg_data_id'), duplicate: !result.ok };
+  }
+
   /** The member's referral QR code: scene `ref_<code>`, valid 30 days, ticket cached until near expiry. */
   referralQrCode(referralCode: string): Promise<QrCodeResult> {
     return this.temporaryQrCode(`ref_${referralCode}`, this.limits.referralQrSeconds);
@@ -202,10 +251,10 @@ export class OaApi {
   }
 
   /** One API call with the shared token; one refresh and one retry when WeChat rejects the token. */
-  private async call(path: string, body: unknown): Promise<WechatJsonResult> {
+  private async call(path: string, body: unknown, keepErrorBody = false): Promise<WechatJsonResult> {
     const first = await this.tokens.get();
     if (!first.ok) return first;
-    const result = await this.post(path, first.token, body);
+    const result = await this.post(path, first.token, body, keepErrorBody);
     if (result.ok || result.kind !== 'invalid_token') return this.logged(path, result);
     this.options.logger.warn(
       { path, errcode: result.errcode },
@@ -213,13 +262,19 @@ export class OaApi {
     );
     const second = await this.tokens.refresh(first.token);
     if (!second.ok) return second;
-    return this.logged(path, await this.post(path, second.token, body));
+    return this.logged(path, await this.post(path, second.token, body, keepErrorBody));
   }
 
-  private post(path: string, token: string, body: unknown): Promise<WechatJsonResult> {
+  private post(
+    path: string,
+    token: string,
+    body: unknown,
+    keepErrorBody: boolean,
+  ): Promise<WechatJsonResult> {
     const url = `${this.options.apiBase}${path}?access_token=${encodeURIComponent(token)}`;
     return postWechatJson(url, body, {
       timeoutMs: this.timeoutMs,
+      keepErrorBody,
       ...(this.options.fetch ? { fetch: this.options.fetch } : {}),
     });
   }
@@ -234,6 +289,14 @@ export class OaApi {
     }
     return result;
   }
+}
+
+/** WeChat's answer to a mass send whose `clientmsgid` it has seen within 24 hours. */
+const MASS_SEND_REPEATED = 45065;
+
+/** A numeric id field read from the raw JSON (JSON.parse would round ids above 2^53). */
+function rawId(text: string, field: string): string | null {
+  return new RegExp(`"${field}"\\s*:\\s*"?(\\d+)`).exec(text)?.[1] ?? null;
 }
 
 function done(result: WechatJsonResult): SendResult {

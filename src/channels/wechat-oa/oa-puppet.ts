@@ -23,12 +23,15 @@ export interface OaPuppetOptions {
 interface Pending {
   promise: Promise<void>;
   settle(outcome: HandledOutcome): void;
+  /** Set when the bot's texts for this message are kept here instead of sent (`deliverCaptured`). */
+  capture: string[] | null;
 }
 
 /**
  * A Wechaty puppet over our official-account adapter (WECHAT.md §6 explains why not
- * wechaty-puppet-official-account). It has no connection of its own: the `wechat-inbound` worker
- * feeds it with `deliver`, the bot's replies go out as customer-service messages through `OaApi`.
+ * wechaty-puppet-official-account). It has no connection of its own: the webhook feeds it with
+ * `deliverCaptured` (the bot's texts come back for a passive reply) and the `wechat-inbound` worker
+ * with `deliver` (the bot's replies go out as customer-service messages through `OaApi`).
  * Contacts are openids with payloads built on demand; text arrives as Text, every other member
  * action (follow with scene, menu click, image, delivery report…) as an Unknown message whose text
  * is a channel-event envelope, so the bot's plugins stay puppet-agnostic.
@@ -37,6 +40,11 @@ export class OaPuppet extends PUPPET.Puppet {
   private readonly messages = new Map<string, PUPPET.payloads.Message>();
   private readonly pending = new Map<string, Pending>();
   private readonly knownOpenids = new Set<string>();
+  /**
+   * Per openid, the message the bot is handling now (it handles one per member at a time, see
+   * `beginHandling`) and where its texts go: captured, or `null` for customer-service sends.
+   */
+  private readonly speaking = new Map<string, { messageId: string; capture: string[] | null }>();
 
   constructor(private readonly oa: OaPuppetOptions) {
     super();
@@ -62,8 +70,30 @@ export class OaPuppet extends PUPPET.Puppet {
    * retries it. Delivering an id that is still being handled waits for that same handling.
    */
   deliver(inbound: InboundMessage): Promise<void> {
+    return this.handOver(inbound, null);
+  }
+
+  /**
+   * Like `deliver`, but what the bot says in answer is captured instead of sent, and resolves
+   * with those texts: the webhook answers with them in the HTTP response (a passive reply) or
+   * drops them and hands the message to the queue, whose `deliver` then sends the replies the
+   * conversation remembered for it. Either way nothing is sent twice.
+   */
+  async deliverCaptured(inbound: InboundMessage): Promise<string[]> {
+    const capture: string[] = [];
+    await this.handOver(inbound, capture);
+    return capture;
+  }
+
+  private handOver(inbound: InboundMessage, capture: string[] | null): Promise<void> {
     const running = this.pending.get(inbound.id);
-    if (running) return running.promise;
+    if (running) {
+      // A re-delivery of a message the bot is still handling waits for that handling; when the
+      // running one is captured (its texts are not sent) or this one must be, it runs again after.
+      if (running.capture === null && capture === null) return running.promise;
+      const again = () => this.handOver(inbound, capture);
+      return running.promise.then(again, again);
+    }
     if (!this.isLoggedIn) this.login(inbound.accountId);
     else if (inbound.accountId !== this.currentUserId) {
       this.oa.logger.warn(
@@ -89,14 +119,27 @@ export class OaPuppet extends PUPPET.Puppet {
         else reject(outcome.error instanceof Error ? outcome.error : new Error(String(outcome.error)));
       };
     });
-    this.pending.set(inbound.id, { promise, settle });
+    this.pending.set(inbound.id, { promise, settle, capture });
     this.emit('message', { messageId: inbound.id });
     return promise;
   }
 
+  /**
+   * The bot starts on a member's message (wired to the conversation plugin's `onHandling`, called
+   * in order, one message per member at a time): until it is acknowledged, what the bot says to
+   * that member belongs to this message.
+   */
+  beginHandling(messageId: string, talkerId: string): void {
+    this.speaking.set(talkerId, { messageId, capture: this.pending.get(messageId)?.capture ?? null });
+  }
+
   /** The bot finished with a message (wired to the conversation plugin's `onHandled`). */
   acknowledge(messageId: string, outcome: HandledOutcome): void {
-    this.pending.get(messageId)?.settle(outcome);
+    const pending = this.pending.get(messageId);
+    for (const [talkerId, speaking] of this.speaking) {
+      if (speaking.messageId === messageId) this.speaking.delete(talkerId);
+    }
+    pending?.settle(outcome);
   }
 
   override async contactRawPayload(id: string): Promise<PUPPET.payloads.Contact> {
@@ -133,6 +176,11 @@ export class OaPuppet extends PUPPET.Puppet {
 
   /** A customer-service text; a WeChat failure (window closed, unfollowed…) rejects the say. */
   override async messageSendText(conversationId: string, text: string): Promise<void> {
+    const capture = this.speaking.get(conversationId)?.capture;
+    if (capture) {
+      capture.push(text);
+      return;
+    }
     const result = await this.oa.api.sendText(conversationId, text);
     if (!result.ok) {
       throw new Error(

@@ -40,6 +40,15 @@ const schemas = {
   'event.LOCATION': event('LOCATION', {}),
   // Capital D: `MsgID`, unlike every other message.
   'event.TEMPLATESENDJOBFINISH': event('TEMPLATESENDJOBFINISH', { MsgID: msgId, Status: z.string().min(1) }),
+  // The end of a mass send (also `MsgID`): WeChat's status and counts for the whole job.
+  'event.MASSSENDJOBFINISH': event('MASSSENDJOBFINISH', {
+    MsgID: msgId,
+    Status: z.string().min(1),
+    TotalCount: digits(10),
+    FilterCount: digits(10).optional(),
+    SentCount: digits(10),
+    ErrorCount: digits(10),
+  }),
 } as const;
 
 type Schemas = typeof schemas;

@@ -1,10 +1,17 @@
 import { classifyWechatError, type WechatFailure, wechatTransportFailure } from './wechat-failure';
 
-export type WechatJsonResult = { ok: true; json: Record<string, unknown>; text: string } | WechatFailure;
+export type WechatJsonResult =
+  | { ok: true; json: Record<string, unknown>; text: string }
+  | (WechatFailure & { json?: Record<string, unknown>; text?: string });
 
 export interface PostOptions {
   timeoutMs: number;
   fetch?: typeof fetch;
+  /**
+   * Keep WeChat's whole answer on an errcode failure too: some errors carry data (a repeated mass
+   * send's 45065 names the msg_id of the first one).
+   */
+  keepErrorBody?: boolean;
 }
 
 /**
@@ -55,7 +62,8 @@ export async function postWechatJson(
   const record = json as Record<string, unknown>;
   const errcode = record.errcode;
   if (typeof errcode === 'number' && errcode !== 0) {
-    return classifyWechatError(errcode, typeof record.errmsg === 'string' ? record.errmsg : '');
+    const failure = classifyWechatError(errcode, typeof record.errmsg === 'string' ? record.errmsg : '');
+    return options.keepErrorBody ? { ...failure, json: record, text } : failure;
   }
   return { ok: true, json: record, text };
 }

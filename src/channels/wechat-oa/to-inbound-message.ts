@@ -18,8 +18,9 @@ export function toInboundMessage(inbound: WechatInbound): ToInboundResult {
   const content = contentOf(inbound);
   if (!content.ok) return { handled: false, reason: content.reason };
   const isEvent = inbound.MsgType === 'event';
+  // Mass-send reports all come from WeChat's 群发助手 account: two jobs may end in one second.
   const id = isEvent
-    ? `evt:${inbound.FromUserName}:${inbound.CreateTime}:${inbound.Event}`
+    ? `evt:${inbound.FromUserName}:${inbound.CreateTime}:${inbound.Event}${inbound.kind === 'event.MASSSENDJOBFINISH' ? `:${inbound.MsgID}` : ''}`
     : `msg:${inbound.MsgId}`;
   return {
     handled: true,
@@ -75,6 +76,16 @@ function contentOf(inbound: Exclude<WechatInbound, { kind: 'unsupported' }>): Co
         sentMessageId: inbound.MsgID,
         status: templateStatus(inbound.Status),
         detail: inbound.Status,
+      });
+    case 'event.MASSSENDJOBFINISH':
+      return ok({
+        type: 'mass_send_report',
+        sentMessageId: inbound.MsgID,
+        status: inbound.Status,
+        totalCount: Number(inbound.TotalCount),
+        filterCount: inbound.FilterCount === undefined ? null : Number(inbound.FilterCount),
+        sentCount: Number(inbound.SentCount),
+        errorCount: Number(inbound.ErrorCount),
       });
   }
 }

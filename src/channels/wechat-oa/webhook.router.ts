@@ -6,8 +6,12 @@ import type { WechatConfig } from '../../config/env';
 import type { Clock } from '../../lib/clock';
 import type { Logger } from '../../lib/logger';
 import { enqueueWechatInbound } from '../../queues/wechat-inbound-queue';
-import { decodeEncodingAesKey, decryptMessage } from './crypto';
+import type { InboundMessage } from '../inbound-message';
+import { decodeEncodingAesKey, decryptMessage, sealReply } from './crypto';
+import { InboundClaims } from './inbound-claims';
+import type { OaPuppet } from './oa-puppet';
 import { parseInboundXml } from './parse-inbound-xml';
+import { renderPassiveText } from './passive-reply';
 import { readXmlFields } from './read-xml-fields';
 import { isValidSignature } from './signature';
 import { toInboundMessage } from './to-inbound-message';
@@ -22,7 +26,16 @@ export interface WechatWebhookDeps {
   clock: Clock;
   /** How long a de-duplication marker lives; WeChat's three retries all fall within 5 minutes. */
   dedupSeconds?: number;
+  /**
+   * The official-account puppet of this process's bot. With it (and `wechat.passiveReplyMs` > 0)
+   * a message is answered in the HTTP response when the bot's answer is ready in time; without
+   * it every message goes to the queue.
+   */
+  puppet?: Pick<OaPuppet, 'deliverCaptured'> | null;
 }
+
+/** WeChat shows at most this much of a passive text (WECHAT.md §3). */
+const PASSIVE_TEXT_BYTES = 2048;
 
 const signedQuery = z.object({
   signature: z.string(),
@@ -39,14 +52,26 @@ const envelope = z.object({ Encrypt: z.string().min(1) });
 /**
  * `GET /wechat` (URL verification) and `POST /wechat` (messages and events), WECHAT.md §1–3.
  *
- * A POST is answered within milliseconds: signature (and, in safe mode, `msg_signature` and
- * decryption), XML validated, de-duplicated with `SET NX EX`, handed to the `wechat-inbound`
- * queue, then `success`, which tells WeChat not to retry; the bot answers later through the
- * customer-service API. Nothing is enqueued unless every check passed.
+ * A POST is checked first: signature (and, in safe mode, `msg_signature` and decryption), XML
+ * validated; nothing is handled or enqueued unless every check passed. Then, with a bot in this
+ * process, the action is claimed (`InboundClaims`: de-duplication and who answers, one Lua call)
+ * and handed to the bot right here; when its answer is one text ready within `passiveReplyMs`, it
+ * is the passive reply in the response body (sealed in safe mode), or `success` when the bot had
+ * nothing to say. Otherwise — too slow, several texts, a failure, or an earlier hand-off of the
+ * same member still unanswered — the action goes to the `wechat-inbound` queue and the response is
+ * `success`; the worker answers by customer-service message (the conversation remembers what the
+ * bot replied, so nothing is done twice). Without a bot (or with `passiveReplyMs` 0) every action
+ * is de-duplicated with `SET NX EX` and queued.
  */
 export function wechatWebhookRouter(deps: WechatWebhookDeps): Router {
   const { wechat, redis, queue, logger, clock } = deps;
   const dedupSeconds = deps.dedupSeconds ?? 300;
+  const puppet = wechat.passiveReplyMs > 0 ? (deps.puppet ?? null) : null;
+  const claims = new InboundClaims(redis, {
+    dedupSeconds,
+    // A claim outliving its budget by this much belongs to a process that died before answering.
+    staleMs: wechat.passiveReplyMs + 2_000,
+  });
   const aesKey = wechat.encodingAesKey === null ? null : decodeEncodingAesKey(wechat.encodingAesKey);
   const appId = wechat.credentials?.appId ?? null;
   if (aesKey && !appId) throw new Error('safe mode needs WECHAT_APP_ID');
@@ -117,6 +142,13 @@ export function wechatWebhookRouter(deps: WechatWebhookDeps): Router {
       }
       const { message } = translated;
       const receivedAt = clock().toISOString();
+      if (puppet) {
+        const answer = await answerHere(puppet, message, receivedAt);
+        if (answer === null) return reply(res, 200, 'success');
+        const body = safeModeReply(answer, query.data.nonce);
+        res.status(200).type('application/xml').set('x-content-type-options', 'nosniff').send(body);
+        return;
+      }
       const marker = `wechat:dedup:${message.accountId}:${message.id}`;
       const first = await redis.set(marker, receivedAt, 'EX', dedupSeconds, 'NX');
       if (first !== 'OK') {
@@ -136,6 +168,61 @@ export function wechatWebhookRouter(deps: WechatWebhookDeps): Router {
     }
   });
 
+  /**
+   * Claims the action and lets the bot answer it within the budget: the passive reply XML, or
+   * `null` for `success` (a duplicate, nothing to say, or handed to the queue).
+   */
+  const answerHere = async (
+    bot: Pick<OaPuppet, 'deliverCaptured'>,
+    message: InboundMessage,
+    receivedAt: string,
+  ): Promise<string | null> => {
+    const claim = await claims.claim(message);
+    if (claim.kind === 'duplicate') {
+      logger.debug({ type: message.content.type }, 'wechat re-delivery ignored');
+      return null;
+    }
+    if (claim.kind === 'queue') {
+      await handOff(message, receivedAt);
+      return null;
+    }
+    const texts = await withinBudget(bot.deliverCaptured(message), wechat.passiveReplyMs);
+    const passive = texts !== null && (texts.length === 0 || (texts.length === 1 && fitsPassive(texts[0]!)));
+    const settled = await claims.settle(message, claim.holder, passive);
+    if (settled === 'lost') return null;
+    if (settled === 'queue') {
+      const why = texts === null ? 'late or failed' : passive ? 'member has a reply queued' : 'several texts';
+      logger.debug({ type: message.content.type, why }, 'wechat message handed to the queue');
+      await handOff(message, receivedAt);
+      return null;
+    }
+    const text = texts?.[0];
+    if (text === undefined) return null;
+    return renderPassiveText({
+      toUser: message.userId,
+      fromAccount: message.accountId,
+      content: text,
+      at: clock(),
+    });
+  };
+
+  /** A counted hand-off to the queue; refused → forgotten, so WeChat's retry gets another chance. */
+  const handOff = async (message: InboundMessage, receivedAt: string): Promise<void> => {
+    try {
+      await enqueueWechatInbound(queue, { v: 1, receivedAt, message, counted: true });
+    } catch (err) {
+      await claims.withdraw(message).catch(() => undefined);
+      throw err;
+    }
+  };
+
+  /** In safe mode a passive reply is encrypted and signed like an inbound message. */
+  const safeModeReply = (xml: string, nonce: string): string => {
+    if (!aesKey || !appId) return xml;
+    const timestamp = String(Math.floor(clock().getTime() / 1000));
+    return sealReply(xml, { token: wechat.token, key: aesKey, appId, timestamp, nonce });
+  };
+
   // Body problems (too large, bad charset) and outages: plain answers, never a stack trace; a 5xx
   // makes WeChat retry, which is what we want while Redis is unreachable.
   router.use((err: unknown, _req: Request, res: Response, _next: NextFunction) => {
@@ -145,4 +232,21 @@ export function wechatWebhookRouter(deps: WechatWebhookDeps): Router {
     reply(res, 503, 'unavailable');
   });
   return router;
+}
+
+/** The bot's texts if it finished within `ms`; `null` when it failed or was not ready in time. */
+async function withinBudget(handling: Promise<string[]>, ms: number): Promise<string[] | null> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<null>((resolve) => {
+    timer = setTimeout(() => resolve(null), ms);
+  });
+  try {
+    return await Promise.race([handling.catch(() => null), late]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+function fitsPassive(text: string): boolean {
+  return text.length > 0 && Buffer.byteLength(text, 'utf8') <= PASSIVE_TEXT_BYTES;
 }

@@ -4,6 +4,7 @@ import type { Logger } from '../../lib/logger';
 import type { Metrics } from '../../lib/metrics';
 import { WECHAT_INBOUND_QUEUE, wechatInboundJobSchema } from '../../queues/wechat-inbound-queue';
 import { KeyedSequencer } from '../keyed-sequencer';
+import type { InboundClaims } from './inbound-claims';
 import type { OaPuppet } from './oa-puppet';
 
 export interface WechatInboundWorkerOptions {
@@ -13,6 +14,8 @@ export interface WechatInboundWorkerOptions {
   metrics?: Metrics;
   /** Jobs in flight per process; one member's jobs still run one at a time, in order. */
   concurrency?: number;
+  /** Counts a member's hand-offs down (jobs marked `counted` by the webhook). */
+  claims?: Pick<InboundClaims, 'finished'>;
 }
 
 export interface WechatInboundWorker {
@@ -43,8 +46,9 @@ export function startWechatInboundWorker(options: WechatInboundWorkerOptions): W
       const parsed = wechatInboundJobSchema.safeParse(job.data);
       if (!parsed.success)
         throw new UnrecoverableError(`invalid wechat-inbound job: ${parsed.error.message}`);
-      const { message } = parsed.data;
+      const { message, counted } = parsed.data;
       await sequencer.run(message.userId, () => options.puppet.deliver(message));
+      if (counted) await options.claims?.finished(message);
       return { handled: message.id };
     },
     { connection, concurrency: options.concurrency ?? 8 },
@@ -54,6 +58,14 @@ export function startWechatInboundWorker(options: WechatInboundWorkerOptions): W
   });
   worker.on('failed', (job, err) => {
     metrics?.jobs.inc({ queue: WECHAT_INBOUND_QUEUE, job: job?.name ?? 'unknown', outcome: 'failed' });
+    // Given up for good: the member's later messages need not wait for it any more.
+    const parsed = wechatInboundJobSchema.safeParse(job?.data);
+    const finalFailure = job && job.attemptsMade >= (job.opts.attempts ?? 1);
+    if (finalFailure && parsed.success && parsed.data.counted) {
+      options.claims?.finished(parsed.data.message).catch((error: unknown) => {
+        logger.warn({ err: error }, 'hand-off count not lowered; it expires by itself');
+      });
+    }
     logger.error(
       { queue: WECHAT_INBOUND_QUEUE, id: job?.id, attempts: job?.attemptsMade, err },
       'job failed',

@@ -44,11 +44,31 @@ export interface DeliveryRecord {
   msgId: string | null;
   errcode: number | null;
   errmsg: string | null;
+  /**
+   * While `mass_pending`: `<source>|<text hash>`, the deliveries one mass send may carry together
+   * (absent otherwise, so its index holds only waiting records).
+   */
+  massGroup?: string;
+  /** The mass-send batch that claimed it (`mass_send_batches._id`). */
+  batchId?: string;
   /** Send attempts (claims), for inspection. */
   attempts: number;
   /** The job generation: bumped each time a job is re-added (deferred, held, recovered). */
   round: number;
   sendingSince: Date | null;
+  /**
+   * The queue job that holds the `sending` claim: a re-run of that same job (BullMQ hands a job
+   * whose worker died to another worker) takes the claim over at once instead of waiting for it to
+   * go stale.
+   */
+  sendingJob: string | null;
+  /** A token of the attempt holding the claim: claims made in one bulk write tell theirs apart by it. */
+  claimedBy: string | null;
+  /**
+   * Written just before a customer-service send goes to WeChat (which has no idempotency key for
+   * it): an attempt that died with a slot taken but this unset never sent, so the next one may.
+   */
+  sendStartedAt?: Date | null;
   sentAt: Date | null;
   createdAt: Date;
   updatedAt: Date;
@@ -86,9 +106,14 @@ const deliverySchema = new Schema<DeliveryRecord>(
     msgId: { type: String, default: null },
     errcode: { type: Number, default: null },
     errmsg: { type: String, default: null },
+    massGroup: { type: String },
+    batchId: { type: String },
     attempts: { type: Number, required: true, default: 0 },
     round: { type: Number, required: true, default: 0 },
     sendingSince: { type: Date, default: null },
+    sendingJob: { type: String, default: null },
+    claimedBy: { type: String, default: null },
+    sendStartedAt: { type: Date, default: null },
     sentAt: { type: Date, default: null },
     // Set from the service's clock (not mongoose timestamps), so tests and sweeps agree on time.
     createdAt: { type: Date, required: true },
@@ -101,8 +126,13 @@ const deliverySchema = new Schema<DeliveryRecord>(
 deliverySchema.index({ memberId: 1, status: 1 });
 // The recovery sweep looks for records left queued or sending by a crash.
 deliverySchema.index({ status: 1, updatedAt: 1 });
+// The care-outcomes report counts each kind's records of a period.
+deliverySchema.index({ kind: 1, createdAt: 1 });
 // TEMPLATESENDJOBFINISH carries the msgid.
 deliverySchema.index({ msgId: 1 }, { sparse: true });
+// The mass-send batcher reads one group's waiting records, and a batch's records.
+deliverySchema.index({ massGroup: 1 }, { sparse: true });
+deliverySchema.index({ batchId: 1 }, { sparse: true });
 
 export type DeliveryModel = Model<DeliveryRecord>;
 

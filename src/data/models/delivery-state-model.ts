@@ -1,5 +1,5 @@
 import { type Connection, type Model, Schema } from 'mongoose';
-import type { StoredCounters } from '../../delivery/delivery-counters';
+import type { MarketingReservation, StoredCounters } from '../../delivery/delivery-counters';
 
 /**
  * What delivery needs to know about one member (`_id` = memberId) beyond the member document:
@@ -13,6 +13,8 @@ export interface DeliveryStateRecord extends StoredCounters {
   lastInboundAt: Date | null;
   csSentSinceInbound: number;
   unfollowedAt: Date | null;
+  /** Marketing slots taken by deliveries (the last few), so a retry after a crash knows its own. */
+  reservations?: MarketingReservation[];
   updatedAt: Date;
 }
 
@@ -27,6 +29,15 @@ const deliveryStateSchema = new Schema<DeliveryStateRecord>(
     marketingMonthKey: { type: String, default: null },
     marketingMonth: { type: Number, default: 0 },
     massMonth: { type: Number, default: 0 },
+    reservations: {
+      type: [
+        new Schema(
+          { key: String, mass: Boolean, day: String, month: String },
+          { _id: false, versionKey: false },
+        ),
+      ],
+      default: undefined,
+    },
     updatedAt: { type: Date, default: null },
   },
   { collection: 'delivery_states', versionKey: false, minimize: false },

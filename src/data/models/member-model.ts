@@ -13,6 +13,21 @@ export interface VehicleRecord {
   inspectionDueOn: string | null;
   lastServiceAt: Date | null;
   lastServiceKm: number | null;
+  /**
+   * Service visits from DMS transactions, oldest first (the last few kept); the last service and the
+   * maintenance due date are derived from them (`src/rules/vehicle-service-history.ts`). Optional:
+   * vehicles stored before the history existed lack these fields.
+   */
+  services?: ServiceVisitRecord[];
+  /** `YYYY-MM-DD`: when the next maintenance is due; the nightly care scan looks it up by index. */
+  maintenanceDueOn?: string | null;
+  maintenanceDueBy?: 'date' | 'mileage' | null;
+}
+
+export interface ServiceVisitRecord {
+  transactionId: string;
+  at: Date;
+  mileageKm: number | null;
 }
 
 export interface ConsentRecord {
@@ -101,6 +116,21 @@ const vehicleSchema = new Schema(
     inspectionDueOn: { type: String, default: null },
     lastServiceAt: { type: Date, default: null },
     lastServiceKm: { type: Number, default: null },
+    services: {
+      type: [
+        new Schema(
+          {
+            transactionId: { type: String, required: true },
+            at: { type: Date, required: true },
+            mileageKm: { type: Number, default: null },
+          },
+          { _id: false },
+        ),
+      ],
+      default: [],
+    },
+    maintenanceDueOn: { type: String, default: null },
+    maintenanceDueBy: { type: String, enum: ['date', 'mileage'], default: null },
   },
   { _id: false },
 );
@@ -189,8 +219,12 @@ memberSchema.index({ tierReviewAt: 1 });
 memberSchema.index({ 'birthday.month': 1, 'birthday.day': 1 });
 memberSchema.index({ 'vehicles.insuranceEndsOn': 1 });
 memberSchema.index({ 'vehicles.inspectionDueOn': 1 });
+memberSchema.index({ 'vehicles.maintenanceDueOn': 1 });
 memberSchema.index({ 'account.lots.expiresAt': 1 });
 memberSchema.index({ lastVisitAt: 1 });
+// Staff reports: members per tier, sign-ups per week.
+memberSchema.index({ status: 1, 'tier.tierCode': 1 });
+memberSchema.index({ signedUpAt: 1 });
 // Crash recovery: members whose ledger entries were not yet copied out.
 memberSchema.index({ 'outbox.entryId': 1 }, { sparse: true });
 

@@ -47,6 +47,8 @@ const serviceFeedbackSchema = new Schema<ServiceFeedbackRecord>(
 serviceFeedbackSchema.index({ memberId: 1, askedAt: -1 });
 serviceFeedbackSchema.index({ alertedAt: 1, handledAt: 1, storeId: 1 });
 serviceFeedbackSchema.index({ storeId: 1, answeredAt: 1 });
+// The ratings report: answers per week across stores.
+serviceFeedbackSchema.index({ answeredAt: 1 });
 
 export type ServiceFeedbackModel = Model<ServiceFeedbackRecord>;
 

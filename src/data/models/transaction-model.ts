@@ -13,6 +13,8 @@ export interface TransactionRecord {
   amountFen: number;
   occurredAt: Date;
   storeId: string;
+  /** The vehicle the DMS named (normalised plate, odometer then); absent on older records. */
+  vehicle?: { plate: string; mileageKm: number | null } | null;
   status: 'received' | 'applied' | 'rejected' | 'refunded';
   /** The points result returned to the caller, kept so a repeat gets the very same answer. */
   result: Record<string, unknown> | null;
@@ -32,6 +34,13 @@ const transactionSchema = new Schema<TransactionRecord>(
     amountFen: { type: Number, required: true },
     occurredAt: { type: Date, required: true },
     storeId: { type: String, required: true },
+    vehicle: {
+      type: new Schema(
+        { plate: { type: String, required: true }, mileageKm: { type: Number, default: null } },
+        { _id: false },
+      ),
+      default: null,
+    },
     status: { type: String, enum: ['received', 'applied', 'rejected', 'refunded'], required: true },
     result: { type: Schema.Types.Mixed, default: null },
     refund: { type: Schema.Types.Mixed, default: null },

@@ -107,9 +107,21 @@ function serverStatusCommand(_command: Document, ctx: CommandContext): Document 
     localTime: new Date(),
     connections: { current: 0, available: 1000 },
     mem: { bits: 64, resident: Math.round(mem.rss / 1024 / 1024), virtual: 0 },
-    metrics: { cursor: { open: { total: ctx.cursors.size } } },
+    metrics: {
+      cursor: { open: { total: ctx.cursors.size } },
+      // Documents examined by queries (index lookups narrow them), as MongoDB counts them.
+      queryExecutor: { scannedObjects: BSON.Long.fromNumber(scannedObjects(ctx)) },
+    },
     ok: 1,
   };
+}
+
+function scannedObjects(ctx: CommandContext): number {
+  let total = 0;
+  for (const db of ctx.engine.databaseNames()) {
+    for (const coll of ctx.engine.collections(db)) total += coll.scannedObjects;
+  }
+  return total;
 }
 
 function startSessionCommand(): Document {

@@ -4,6 +4,8 @@ import { duplicateKeyError } from './duplicate-key-error';
 import { HashIndex, type IndexEntry, type IndexSpec } from './hash-index';
 import { compoundKeyOf, indexKeyOf } from './index-key';
 import { MongoCommandError } from './mongo-error';
+import { type Bound, compareBoundValue, OrderedIndex } from './ordered-index';
+import { type RangeClause, rangeClausesOf } from './range-clauses';
 
 /** A journal record emitted by a mutation; the engine writes them before the reply goes out. */
 export type JournalOp = Document;
@@ -18,6 +20,10 @@ export type JournalOp = Document;
 export class CollectionStore {
   readonly docs = new Map<string, Document>();
   readonly indexes = new Map<string, HashIndex>();
+  /** Ordered views of the leading fields of the (non-partial) indexes, shared by indexes with the same leading path. */
+  private readonly ordered = new Map<string, { index: OrderedIndex; names: Set<string> }>();
+  /** Documents examined by queries since start (serverStatus `metrics.queryExecutor.scannedObjects`). */
+  scannedObjects = 0;
 
   constructor(
     readonly db: string,
@@ -41,6 +47,7 @@ export class CollectionStore {
     const plan = this.planIndexEntries(doc, id);
     this.docs.set(id, doc);
     for (const [index, entries] of plan) index.add(entries, id);
+    for (const { index } of this.ordered.values()) index.add(doc, id);
     this.record({ o: 'p', ns: this.ns, d: doc });
     return doc;
   }
@@ -56,8 +63,14 @@ export class CollectionStore {
       );
     }
     const plan = this.planIndexEntries(next, id);
-    for (const index of this.indexes.values()) index.remove(index.entriesOf(previous), id);
-    for (const [index, entries] of plan) index.add(entries, id);
+    for (const [index, entries] of plan) {
+      // Most updates leave most index keys alone (a points change touches no identity field).
+      const before = index.entriesOf(previous);
+      if (sameEntries(before, entries)) continue;
+      index.remove(before, id);
+      index.add(entries, id);
+    }
+    for (const { index } of this.ordered.values()) index.update(previous, next, id);
     this.docs.set(id, next);
     this.record({ o: 'p', ns: this.ns, d: next });
   }
@@ -66,38 +79,62 @@ export class CollectionStore {
     const id = idKeyOf(doc._id);
     if (!this.docs.delete(id)) return;
     for (const index of this.indexes.values()) index.remove(index.entriesOf(doc), id);
+    for (const { index } of this.ordered.values()) index.remove(doc, id);
     this.record({ o: 'd', ns: this.ns, id: doc._id });
   }
 
   /**
-   * Documents that may match `filter`: an index lookup when the filter binds `_id` or all fields
-   * (or the leading field) of an index by equality / `$in`, otherwise every document. Callers
-   * still test each candidate against the full filter.
+   * Documents that may match `filter`: the smallest of the index plans, otherwise every document.
+   * `_id` equality wins outright; then equality / `$in` on all fields (or the leading field) of a
+   * hash index, and ranges (`$gt $gte $lt $lte`, also under `$and` and `$elemMatch`) on the
+   * leading field of an index through its ordered view, are sized from the index itself and the
+   * one yielding the fewest entries is used. Callers still test each candidate against the full
+   * filter.
    */
   candidates(filter: Document): Document[] {
     const byId = equalityValues(filter._id);
     if (byId) return this.fetch(byId.map(idKeyOf));
-    let leadingHit: { index: HashIndex; values: unknown[] } | undefined;
+    let best: { size: number; ids: () => Iterable<string> } | undefined;
+    const consider = (size: number, ids: () => Iterable<string>) => {
+      if (!best || size < best.size) best = { size, ids };
+    };
     for (const index of this.indexes.values()) {
-      if (!index.coversEquality) continue;
       const bound = index.fields.map((f) => equalityValues(filter[f]));
       if (index.sparse && bound.some((vals) => vals?.some((v) => v === null || v === undefined))) continue;
       if (bound.every((vals) => vals !== undefined)) {
-        const ids = new Set<string>();
-        for (const values of cartesian(bound as unknown[][])) {
-          for (const id of index.lookup(compoundKeyOf(values))) ids.add(id);
-        }
-        return this.fetch([...ids]);
+        if (!index.coversEquality(bound as unknown[][])) continue;
+        const keys = cartesian(bound as unknown[][]).map(compoundKeyOf);
+        consider(sum(keys.map((k) => index.count(k))), () => {
+          const ids = new Set<string>();
+          for (const k of keys) for (const id of index.lookup(k)) ids.add(id);
+          return ids;
+        });
+        continue;
       }
       const first = bound[0];
-      if (!leadingHit && first && index.fields.length > 1) leadingHit = { index, values: first };
+      // A partial index's leading entries need not hold every document with that leading value.
+      const full = index.spec.partialFilterExpression === undefined;
+      if (full && first && index.fields.length > 1) {
+        const keys = first.map(indexKeyOf);
+        consider(sum(keys.map((k) => index.countLeading(k))), () => {
+          const ids = new Set<string>();
+          for (const k of keys) for (const id of index.lookupLeading(k)) ids.add(id);
+          return ids;
+        });
+      }
     }
-    if (leadingHit) {
-      const { index, values } = leadingHit;
-      const ids = new Set<string>();
-      for (const v of values) for (const id of index.lookupLeading(indexKeyOf(v))) ids.add(id);
-      return this.fetch([...ids]);
+    if (this.ordered.size > 0) {
+      for (const clause of rangeClausesOf(filter)) {
+        const view = this.ordered.get(clause.path)?.index;
+        if (!view) continue;
+        const interval = narrowestInterval(view, clause);
+        // A range covering most documents is cheaper as a scan in natural order.
+        if (interval && interval.size < this.docs.size) {
+          consider(interval.size, () => view.idsBetween(interval.lower, interval.upper));
+        }
+      }
     }
+    if (best) return this.fetch(best.ids());
     return [...this.docs.values()];
   }
 
@@ -137,12 +174,14 @@ export class CollectionStore {
       index.add(entries, id);
     }
     this.indexes.set(spec.name, index);
+    this.attachOrdered(spec, true);
     this.record({ o: 'ci', ns: this.ns, spec });
     return true;
   }
 
   dropIndex(name: string): void {
     this.indexes.delete(name);
+    this.detachOrdered(name);
     this.record({ o: 'di', ns: this.ns, name });
   }
 
@@ -161,10 +200,12 @@ export class CollectionStore {
 
   restoreIndex(spec: IndexSpec): void {
     this.indexes.set(spec.name, new HashIndex(spec, this.mingoOptions));
+    this.attachOrdered(spec, false);
   }
 
   restoreDropIndex(name: string): void {
     this.indexes.delete(name);
+    this.detachOrdered(name);
   }
 
   /** Rebuilds every index from the documents (after replay); duplicates are tolerated here. */
@@ -173,9 +214,35 @@ export class CollectionStore {
       index.clear();
       for (const [id, doc] of this.docs) index.add(index.entriesOf(doc), id);
     }
+    for (const { index } of this.ordered.values()) index.load(this.docs);
   }
 
-  private fetch(ids: string[]): Document[] {
+  /** Entries held by the ordered view of a leading path (tests). */
+  orderedEntries(path: string): number | undefined {
+    return this.ordered.get(path)?.index.size;
+  }
+
+  private attachOrdered(spec: IndexSpec, load: boolean): void {
+    const path = Object.keys(spec.key)[0];
+    if (path === undefined || spec.partialFilterExpression !== undefined || !OrderedIndex.supports(path))
+      return;
+    const shared = this.ordered.get(path);
+    if (shared) {
+      shared.names.add(spec.name);
+      return;
+    }
+    const index = new OrderedIndex(path);
+    if (load) index.load(this.docs);
+    this.ordered.set(path, { index, names: new Set([spec.name]) });
+  }
+
+  private detachOrdered(name: string): void {
+    for (const [path, shared] of this.ordered) {
+      if (shared.names.delete(name) && shared.names.size === 0) this.ordered.delete(path);
+    }
+  }
+
+  private fetch(ids: Iterable<string>): Document[] {
     const out: Document[] = [];
     for (const id of ids) {
       const doc = this.docs.get(id);
@@ -249,6 +316,61 @@ function isHashable(v: unknown): boolean {
 function isBsonValue(v: object): boolean {
   const t = (v as { _bsontype?: string })._bsontype;
   return t === 'ObjectId' || t === 'Long' || t === 'Decimal128';
+}
+
+/**
+ * The interval of an ordered view a range clause allows, with its entry count. All operators of
+ * the clause bound one interval when every document holds at most one value for them (no array on
+ * the path, or for `$elemMatch` none but the matched array itself); otherwise each operator may
+ * be met by a different element, so only the most selective single operator bounds the lookup.
+ */
+function narrowestInterval(
+  view: OrderedIndex,
+  clause: RangeClause,
+): { lower: Bound; upper: Bound; size: number } | undefined {
+  const single = clause.group === undefined ? view.arraysOnlyAt(-1) : view.arraysOnlyAt(clause.elemDepth - 1);
+  const candidates: Array<{ lower: Bound; upper: Bound }> = [];
+  if (single && clause.ops.length > 1) {
+    let { lower, upper } = clause.ops[0]!;
+    for (const op of clause.ops.slice(1)) {
+      if (compareLower(op.lower, lower) > 0) lower = op.lower;
+      if (compareUpper(op.upper, upper) < 0) upper = op.upper;
+    }
+    candidates.push({ lower, upper });
+  } else candidates.push(...clause.ops);
+  let best: { lower: Bound; upper: Bound; size: number } | undefined;
+  for (const c of candidates) {
+    const size = view.countBetween(c.lower, c.upper);
+    if (!best || size < best.size) best = { ...c, size };
+  }
+  return best;
+}
+
+/** Which of two lower bounds starts later (an exclusive bound starts after an inclusive one at the same value). */
+function compareLower(a: Bound, b: Bound): number {
+  return compareBoundValues(a, b) || (a.inclusive === b.inclusive ? 0 : a.inclusive ? -1 : 1);
+}
+
+/** Which of two upper bounds ends earlier (an exclusive bound ends before an inclusive one at the same value). */
+function compareUpper(a: Bound, b: Bound): number {
+  return compareBoundValues(a, b) || (a.inclusive === b.inclusive ? 0 : a.inclusive ? 1 : -1);
+}
+
+function compareBoundValues(a: Bound, b: Bound): number {
+  if (a.r !== b.r) return a.r < b.r ? -1 : 1;
+  return compareBoundValue(a.v, b.v);
+}
+
+function sum(values: number[]): number {
+  let n = 0;
+  for (const v of values) n += v;
+  return n;
+}
+
+function sameEntries(a: IndexEntry[], b: IndexEntry[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i]!.key !== b[i]!.key) return false;
+  return true;
 }
 
 function cartesian(lists: unknown[][]): unknown[][] {

@@ -3,6 +3,9 @@ import { Query } from 'mingo/query';
 import type { Options } from 'mingo/types';
 import { compoundKeyOf } from './index-key';
 
+/** Partial-filter operators that hold for an array when they hold for one of its elements. */
+const MONOTONE_OPS = new Set(['$type', '$exists', '$eq', '$gt', '$gte', '$lt', '$lte']);
+
 export interface IndexSpec {
   v?: number;
   key: Record<string, unknown>;
@@ -25,13 +28,14 @@ type Bucket = string | Set<string>;
  * An in-memory hash index: index key → ids (as `_id` keys) of the documents carrying it.
  * Equality lookups on all fields, or on the leading field of a compound index, avoid a scan;
  * unique indexes reject a second id under one key. Arrays are indexed per element (multikey).
- * Range and sort queries do not use it (the server scans for those).
+ * Ranges use the ordered view of the leading field instead (`ordered-index.ts`).
  */
 export class HashIndex {
   readonly fields: string[];
   readonly unique: boolean;
   readonly sparse: boolean;
   private readonly partial: Query | undefined;
+  private readonly partialReadsOwnFields: boolean;
   private readonly full = new Map<string, Bucket>();
   private readonly leading: Map<string, Bucket> | undefined;
 
@@ -45,6 +49,7 @@ export class HashIndex {
     this.partial = spec.partialFilterExpression
       ? new Query(spec.partialFilterExpression, mingoOptions)
       : undefined;
+    this.partialReadsOwnFields = readsOnlyFields(spec.partialFilterExpression, this.fields);
     this.leading = this.fields.length > 1 ? new Map() : undefined;
   }
 
@@ -52,9 +57,26 @@ export class HashIndex {
     return this.spec.name;
   }
 
-  /** True when the index holds every document that can match an equality on its fields. */
-  get coversEquality(): boolean {
-    return this.partial === undefined;
+  /**
+   * True when the index holds every document that can match an equality on its fields with
+   * these values (one list per field): always for a full index. A partial one covers them when
+   * its filter reads only the index's own top-level fields with conditions that hold for an
+   * array as soon as they hold for one element (`$type`, `$exists: true`, comparisons, equality)
+   * and each combination of the values passes it: a matching document holds those values, so it
+   * passes too (`{ openid: 'o…' }` under `{ openid: { $type: 'string' } }`).
+   */
+  coversEquality(bound: unknown[][]): boolean {
+    if (!this.partial) return true;
+    if (!this.partialReadsOwnFields) return false;
+    for (const values of cartesian(bound)) {
+      if (values.some((v) => v === null || v === undefined)) return false;
+      const doc: Document = {};
+      this.fields.forEach((field, i) => {
+        doc[field] = values[i];
+      });
+      if (!this.partial.test(doc)) return false;
+    }
+    return true;
   }
 
   /** Entries the document contributes; empty when sparse/partial rules leave it out. */
@@ -102,6 +124,16 @@ export class HashIndex {
   /** Ids under a full key (all index fields bound). */
   lookup(key: string): Iterable<string> {
     return bucketIds(this.full.get(key));
+  }
+
+  /** Number of ids under a full key (plan sizing). */
+  count(key: string): number {
+    return bucketSize(this.full.get(key));
+  }
+
+  /** Number of ids under a key of the leading field of a compound index. */
+  countLeading(key: string): number {
+    return bucketSize(this.leading?.get(key));
   }
 
   /** Ids under a key of the leading field of a compound index. */
@@ -184,7 +216,25 @@ function removeFrom(map: Map<string, Bucket>, key: string, id: string): void {
   }
 }
 
+function bucketSize(bucket: Bucket | undefined): number {
+  if (bucket === undefined) return 0;
+  return typeof bucket === 'string' ? 1 : bucket.size;
+}
+
 function bucketIds(bucket: Bucket | undefined): Iterable<string> {
   if (bucket === undefined) return [];
   return typeof bucket === 'string' ? [bucket] : [...bucket];
+}
+
+/** Whether a partial filter tests only `fields` (top-level), each with an element-wise condition. */
+function readsOnlyFields(filter: Document | undefined, fields: string[]): boolean {
+  if (!filter || fields.some((f) => f.includes('.'))) return false;
+  return Object.entries(filter).every(([field, cond]) => {
+    if (!fields.includes(field)) return false;
+    if (cond === null || typeof cond !== 'object' || Array.isArray(cond)) return true;
+    const ops = Object.entries(cond as Record<string, unknown>);
+    return (
+      ops.length > 0 && ops.every(([op, arg]) => (op === '$exists' ? arg === true : MONOTONE_OPS.has(op)))
+    );
+  });
 }

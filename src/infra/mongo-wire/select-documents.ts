@@ -34,13 +34,17 @@ export function selectDocuments(
   if (!hasSort && limit > 0) {
     matched = [];
     const wanted = skip + limit;
+    let examined = 0;
     for (const doc of candidates) {
+      examined++;
       if (test && !test(doc)) continue;
       matched.push(doc);
       if (matched.length >= wanted) break;
     }
+    coll.scannedObjects += examined;
   } else {
     matched = test ? candidates.filter(test) : candidates;
+    coll.scannedObjects += candidates.length;
   }
   if (hasSort) matched = sortDocuments(matched, options.sort!);
   if (skip > 0 || limit > 0) matched = matched.slice(skip, limit > 0 ? skip + limit : undefined);

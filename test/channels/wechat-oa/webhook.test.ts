@@ -322,7 +322,13 @@ describe('hand-off timing and durability', () => {
     app.use(
       '/wechat',
       wechatWebhookRouter({
-        wechat: { token: TOKEN, encodingAesKey: null, apiBase: 'http://127.0.0.1:9', credentials: null },
+        wechat: {
+          token: TOKEN,
+          encodingAesKey: null,
+          apiBase: 'http://127.0.0.1:9',
+          credentials: null,
+          passiveReplyMs: 0,
+        },
         redis: api.runtime.redis,
         queue: queue as unknown as Queue,
         logger: createLogger('silent'),

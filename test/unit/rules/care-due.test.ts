@@ -9,6 +9,7 @@ import {
   winBackMessage,
 } from '../../../src/rules/care-due';
 import type { PointsAccount } from '../../../src/rules/points-account';
+import { vehicleKey } from '../../../src/rules/vehicle-key';
 import { localDateOf } from '../../../src/rules/zoned-time';
 import { program, programWith, shanghai } from './builders';
 
@@ -91,7 +92,7 @@ describe('vehicle date reminders', () => {
     };
     const onMar1 = vehicleDateReminders('insurance_renewal', member, day('2027-03-01'), [30, 7], program);
     expect(onMar1.map((m) => m.key)).toEqual([
-      'care:insurance_renewal:m1:沪A12345:2027-03-31:30',
+      `care:insurance_renewal:m1:${vehicleKey('沪A12345', 0)}:2027-03-31:30`,
       'care:insurance_renewal:m1:vehicle-1:2027-03-08:7',
     ]);
     expect(

@@ -1,0 +1,96 @@
+import { ReportQueries } from '../data/report-queries';
+import { campaignFunnelReport, type FunnelCampaign } from '../reports/campaign-funnel-report';
+import { careDeliveryKinds, careOutcomesReport } from '../reports/care-outcomes-report';
+import { liabilityReport } from '../reports/liability-report';
+import { newMembersReport } from '../reports/new-members-report';
+import { pointsReport, pointsReportEntryTypes } from '../reports/points-report';
+import { ratingsReport } from '../reports/ratings-report';
+import { isReportId, type ReportId, reportCatalogue } from '../reports/report-catalogue';
+import type { ReportBody, ReportTable } from '../reports/report-table';
+import { type ReportWeek, recentWeeks } from '../reports/report-weeks';
+import { tiersReport } from '../reports/tiers-report';
+import type { CampaignService } from './campaign-service';
+import type { ServiceContext } from './service-context';
+
+export interface ReportSummary {
+  id: ReportId;
+  title: string;
+  description: string;
+}
+
+/** Campaigns the funnel shows at most (the newest that started within the weeks asked for). */
+const FUNNEL_CAMPAIGNS = 20;
+/** Campaigns read to find them: drafts and older ones are skipped in between. */
+const FUNNEL_SCAN = 100;
+
+/**
+ * The staff reports: load aggregates through `ReportQueries` (grouped in the database), then
+ * shape them with the pure functions of `src/reports/`. Weekly reports cover the `weeks` ISO
+ * weeks up to the current one on the program's calendar; `tiers` and `liability` are as of now.
+ */
+export class ReportService {
+  private readonly queries: ReportQueries;
+
+  constructor(
+    private readonly ctx: ServiceContext,
+    private readonly campaigns: CampaignService,
+  ) {
+    this.queries = new ReportQueries(ctx.db);
+  }
+
+  list(): ReportSummary[] {
+    return reportCatalogue.map(({ id, title, description }) => ({ id, title, description }));
+  }
+
+  has(id: string): boolean {
+    return isReportId(id);
+  }
+
+  /** The report `id` over the last `weeks` weeks, or null for an unknown id. */
+  async build(id: string, options: { weeks: number }): Promise<ReportTable | null> {
+    if (!isReportId(id)) return null;
+    const now = this.ctx.clock();
+    const program = this.ctx.program.current();
+    const weeks = recentWeeks(now, options.weeks, program.timezone);
+    const bounds = [...weeks.map((week) => week.start), weeks[weeks.length - 1]!.end];
+    const body = await this.body(id, now, weeks, bounds);
+    const entry = reportCatalogue.find((report) => report.id === id)!;
+    return { id, title: entry.title, generatedAt: now.toISOString(), ...body };
+  }
+
+  private async body(id: ReportId, now: Date, weeks: ReportWeek[], bounds: Date[]): Promise<ReportBody> {
+    const program = this.ctx.program.current();
+    switch (id) {
+      case 'tiers':
+        return tiersReport(await this.queries.membersByTier(), program);
+      case 'new-members':
+        return newMembersReport(weeks, await this.queries.signupsByWeek(bounds));
+      case 'points':
+        return pointsReport(weeks, await this.queries.ledgerByWeek(pointsReportEntryTypes, bounds));
+      case 'liability':
+        return liabilityReport(await this.queries.balancesByTier(now), program);
+      case 'campaign-funnel':
+        return campaignFunnelReport(await this.funnelCampaigns(bounds[0]!, now), program.timezone);
+      case 'care-outcomes': {
+        const kinds = careDeliveryKinds.map((k) => k.kind);
+        const to = bounds[bounds.length - 1]!;
+        return careOutcomesReport(await this.queries.deliveryOutcomes(kinds, bounds[0]!, to));
+      }
+      case 'ratings':
+        return ratingsReport(weeks, await this.queries.ratingsByWeek(bounds));
+    }
+  }
+
+  /**
+   * Campaigns that started since `from` (drafts never started), newest `FUNNEL_CAMPAIGNS`, listed
+   * oldest first, with the live counts `CampaignService.get` computes from delivery records.
+   */
+  private async funnelCampaigns(from: Date, now: Date): Promise<FunnelCampaign[]> {
+    const recent = await this.campaigns.list({ limit: FUNNEL_SCAN });
+    const picked = recent
+      .filter((c) => c.status !== 'draft' && c.startAt.getTime() >= from.getTime() && c.startAt <= now)
+      .slice(0, FUNNEL_CAMPAIGNS);
+    const views = await Promise.all(picked.map((c) => this.campaigns.get(c.id)));
+    return views.filter((view) => view !== null).sort((a, b) => a.startAt.getTime() - b.startAt.getTime());
+  }
+}
