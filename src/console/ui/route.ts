@@ -24,6 +24,8 @@ export function useRoute(): Route {
   useEffect(() => {
     const update = () => setRoute(parseHash(location.hash));
     window.addEventListener('hashchange', update);
+    // A change between the first render and this listener would otherwise be missed.
+    update();
     return () => window.removeEventListener('hashchange', update);
   }, []);
   return route;

@@ -16,7 +16,7 @@ import { NewReward } from './pages/reward-new';
 import { Rewards } from './pages/rewards';
 import { Vouchers } from './pages/vouchers';
 import { canOpen, homeSection, roleNames, type SectionId, sections } from './roles';
-import { href, navigate, type Route, useRoute } from './route';
+import { href, navigate, parseHash, type Route, useRoute } from './route';
 import { useSession } from './session';
 
 /** The signed-in frame: header, the role's navigation, and the page of the current hash route. */
@@ -26,7 +26,8 @@ export function Shell() {
   const current = route.parts[0];
 
   useEffect(() => {
-    if (!current) navigate(href(homeSection(role)));
+    // The address as it is now, not as it was at render: a link opened meanwhile wins.
+    if (!parseHash(location.hash).parts[0]) navigate(href(homeSection(role)));
   }, [current, role]);
 
   const visible = sections.filter((s) => s.roles.includes(role));
