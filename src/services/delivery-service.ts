@@ -204,16 +204,31 @@ export class DeliveryService {
    */
   async noteInbound(memberId: string, at: Date): Promise<number> {
     const states = this.ctx.db.delivery.states;
+    // The state before this write (null: none existed, so nothing was ever held for the member,
+    // since a hold needs the customer-service window recorded there); undefined: not written.
+    let previous: Pick<DeliveryStateRecord, 'heldCount' | 'heldTracked'> | null | undefined;
     try {
-      await states.updateOne(
-        { _id: memberId, $or: [{ lastInboundAt: null }, { lastInboundAt: { $lt: at } }] },
-        { $set: { lastInboundAt: at, csSentSinceInbound: 0, unfollowedAt: null, updatedAt: at } },
-        { upsert: true },
-      );
+      previous = await states
+        .findOneAndUpdate(
+          { _id: memberId, $or: [{ lastInboundAt: null }, { lastInboundAt: { $lt: at } }] },
+          {
+            $set: {
+              lastInboundAt: at,
+              csSentSinceInbound: 0,
+              unfollowedAt: null,
+              heldTracked: true,
+              updatedAt: at,
+            },
+          },
+          { upsert: true, returnDocument: 'before', projection: { heldCount: 1, heldTracked: 1 } },
+        )
+        .lean<Pick<DeliveryStateRecord, 'heldCount' | 'heldTracked'>>();
     } catch (err) {
       // The state exists with a later inbound: nothing to open.
       if (!isDuplicateKeyError(err)) throw err;
     }
+    const counted = previous?.heldTracked === true;
+    if (previous === null || (counted && !((previous?.heldCount ?? 0) > 0))) return 0;
     const held = await this.ctx.db.delivery.deliveries
       .find({ memberId, status: 'held' }, { _id: 1, round: 1 })
       .lean<Pick<DeliveryRecord, '_id' | 'round'>[]>();
@@ -226,6 +241,10 @@ export class DeliveryService {
       );
       if (moved.modifiedCount === 1) {
         released++;
+        // Only a counted state is decremented: a hold from before the counter was never added.
+        if (counted) {
+          await states.updateOne({ _id: memberId, heldCount: { $gt: 0 } }, { $inc: { heldCount: -1 } });
+        }
         await this.requireJobs().add(record._id, round, 0);
       }
     }
@@ -496,9 +515,11 @@ export class DeliveryService {
       case 'rate_limited':
         if (result.errcode === 45047) {
           // The window's count is used up: only the member's next message opens a new one.
+          // Counted before the hold is written, so `noteInbound` never skips a held message.
           await this.ctx.db.delivery.states.updateOne(
             { _id: record.memberId },
-            { $set: { csSentSinceInbound: 5, updatedAt: now } },
+            { $set: { csSentSinceInbound: 5, updatedAt: now }, $inc: { heldCount: 1 } },
+            { upsert: true },
           );
           return this.finish(record, now, { status: 'held', reason: 'window_exhausted' }, error);
         }

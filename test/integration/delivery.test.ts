@@ -280,6 +280,31 @@ describe('delivery', () => {
     expect(state).toMatchObject({ lastInboundAt: h.now(), csSentSinceInbound: 1 });
   });
 
+  it('counts holds on the delivery state, so an inbound message without held ones skips the held query', async () => {
+    const m = await member({ messaged: true });
+    const key = `care:birthday:${m.id}:2026`;
+    const state = () => h.runtime.services.db.delivery.states.findById(m.id).lean();
+    const later = (ms: number) => new Date(h.now().getTime() + ms);
+    expect(await state()).toMatchObject({ heldTracked: true });
+    fake.failNext(CUSTOM, 45047);
+    await delivery().enqueue(serviceMessage(m.id));
+    expect(await settle(key)).toMatchObject({ status: 'held' });
+    expect((await state())?.heldCount).toBe(1);
+    fake.userMessaged(m.openid);
+    expect(await delivery().noteInbound(m.id, later(1_000))).toBe(1);
+    expect((await state())?.heldCount).toBe(0);
+    const sent = await settle(key, ['sent']);
+    // A held record the counter never saw is not looked for once the state is counted...
+    const deliveries = h.runtime.services.db.delivery.deliveries;
+    await deliveries.updateOne({ _id: key }, { $set: { status: 'held' } });
+    expect(await delivery().noteInbound(m.id, later(2_000))).toBe(0);
+    // ...but a state from before the counter (no `heldTracked`) has its held records looked up.
+    await h.runtime.services.db.delivery.states.updateOne({ _id: m.id }, { $unset: { heldTracked: 1 } });
+    expect(await delivery().noteInbound(m.id, later(3_000))).toBe(1);
+    expect(await settle(key, ['sent'])).toMatchObject({ round: sent.round + 1 });
+    expect(await state()).toMatchObject({ heldTracked: true, heldCount: 0 });
+  });
+
   it('retries a transient WeChat error (-1) with backoff, then sends once', async () => {
     const m = await member();
     const key = `care:birthday:${m.id}:2026`;

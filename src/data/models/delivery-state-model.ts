@@ -15,6 +15,14 @@ export interface DeliveryStateRecord extends StoredCounters {
   unfollowedAt: Date | null;
   /** Marketing slots taken by deliveries (the last few), so a retry after a crash knows its own. */
   reservations?: MarketingReservation[];
+  /**
+   * Held deliveries (WeChat 45047) counted up before each hold and down on each release, so an
+   * inbound message skips the held query when none can exist; an over-count only costs a query.
+   * Trusted once `heldTracked` is set: the first inbound after that field appears queries anyway
+   * (states, and holds, from before the counter).
+   */
+  heldCount?: number;
+  heldTracked?: boolean;
   updatedAt: Date;
 }
 
@@ -38,6 +46,8 @@ const deliveryStateSchema = new Schema<DeliveryStateRecord>(
       ],
       default: undefined,
     },
+    heldCount: { type: Number },
+    heldTracked: { type: Boolean },
     updatedAt: { type: Date, default: null },
   },
   { collection: 'delivery_states', versionKey: false, minimize: false },

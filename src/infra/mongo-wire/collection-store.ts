@@ -62,11 +62,18 @@ export class CollectionStore {
         "Performing an update on the path '_id' would modify the immutable field '_id'",
       );
     }
-    const plan = this.planIndexEntries(next, id);
-    for (const [index, entries] of plan) {
-      // Most updates leave most index keys alone (a points change touches no identity field).
+    // Most updates leave most index keys alone (a points change touches no identity field).
+    const plan: Array<[HashIndex, IndexEntry[], IndexEntry[]]> = [];
+    for (const index of this.indexes.values()) {
+      if (index.unchangedBetween(previous, next)) continue;
       const before = index.entriesOf(previous);
+      const entries = index.entriesOf(next);
       if (sameEntries(before, entries)) continue;
+      const conflict = index.findConflict(entries, id);
+      if (conflict) throw this.conflictError(index, conflict);
+      plan.push([index, before, entries]);
+    }
+    for (const [index, before, entries] of plan) {
       index.remove(before, id);
       index.add(entries, id);
     }

@@ -92,6 +92,38 @@ export function tryFastUpdate(doc: Document, modifier: Modifier): boolean | unde
   return changed;
 }
 
+/**
+ * A shallow copy of `doc` in which every plain object on the way to a path the modifier names is
+ * itself a fresh shallow copy, so `tryFastUpdate` can change it without touching `doc` or anything
+ * shared with it; undefined when an operator is not one the fast path handles.
+ */
+export function copyAlongPaths(doc: Document, modifier: Modifier): Document | undefined {
+  const top: Document = { ...doc };
+  const fresh = new Set<object>();
+  for (const op of Object.keys(modifier)) {
+    const spec = modifier[op];
+    if (!FAST_OPERATORS.has(op) || spec === null || typeof spec !== 'object') return undefined;
+    for (const path of Object.keys(spec)) {
+      let node: Record<string, unknown> = top;
+      let at = 0;
+      for (let dot = path.indexOf('.'); dot >= 0; dot = path.indexOf('.', at)) {
+        const key = path.slice(at, dot);
+        at = dot + 1;
+        let next = node[key];
+        if (next === null || typeof next !== 'object' || Object.getPrototypeOf(next) !== Object.prototype)
+          break;
+        if (!fresh.has(next)) {
+          next = { ...(next as Record<string, unknown>) };
+          fresh.add(next as object);
+          node[key] = next;
+        }
+        node = next as Record<string, unknown>;
+      }
+    }
+  }
+  return top;
+}
+
 /** `$push` argument: a plain value, or `{ $each: [...], $slice?: int }` (anything else → mingo). */
 function pushSpec(arg: unknown): { values: unknown[]; slice: number | undefined } | undefined {
   if (arg === null || typeof arg !== 'object' || Array.isArray(arg) || !('$each' in arg)) {

@@ -38,6 +38,8 @@ export class HashIndex {
   private readonly partialReadsOwnFields: boolean;
   private readonly full = new Map<string, Bucket>();
   private readonly leading: Map<string, Bucket> | undefined;
+  /** Top-level fields that decide the entries, or undefined when the partial filter reads others. */
+  private readonly topFields: string[] | undefined;
 
   constructor(
     readonly spec: IndexSpec,
@@ -51,6 +53,10 @@ export class HashIndex {
       : undefined;
     this.partialReadsOwnFields = readsOnlyFields(spec.partialFilterExpression, this.fields);
     this.leading = this.fields.length > 1 ? new Map() : undefined;
+    this.topFields =
+      !this.partial || this.partialReadsOwnFields
+        ? [...new Set(this.fields.map((f) => f.split('.')[0]!))]
+        : undefined;
   }
 
   get name(): string {
@@ -76,6 +82,17 @@ export class HashIndex {
       });
       if (!this.partial.test(doc)) return false;
     }
+    return true;
+  }
+
+  /**
+   * True when `next` certainly contributes the same entries as `previous`: every top-level field
+   * the index (and its partial filter) reads holds the identical value in both. Updates share
+   * untouched subtrees with the previous state, so this skips most indexes of most updates.
+   */
+  unchangedBetween(previous: Document, next: Document): boolean {
+    if (!this.topFields) return false;
+    for (const field of this.topFields) if (previous[field] !== next[field]) return false;
     return true;
   }
 

@@ -6,6 +6,9 @@ import { BSON, type Document } from 'bson';
 const JOURNAL_FILE = 'journal.bson';
 const GROUP_HEADER = 8;
 const SNAPSHOT_GROUP_OPS = 1000;
+const SCRATCH_START_BYTES = 256 * 1024;
+/** A buffer grown past this for one large group is not kept for the next. */
+const SCRATCH_KEEP_BYTES = 4 * 1024 * 1024;
 const DESERIALIZE_OPTIONS = { promoteLongs: false, promoteValues: true, promoteBuffers: false } as const;
 
 /**
@@ -18,6 +21,8 @@ const DESERIALIZE_OPTIONS = { promoteLongs: false, promoteValues: true, promoteB
  * never acknowledged). fsync happens on close and after compaction, not per write.
  */
 export class Journal {
+  private scratch: Buffer = Buffer.allocUnsafe(SCRATCH_START_BYTES);
+
   private constructor(
     private readonly file: string,
     private fd: number,
@@ -43,7 +48,10 @@ export class Journal {
   /** Appends one commit group; returns once the bytes are handed to the OS. */
   append(ops: readonly Document[]): void {
     if (ops.length === 0) return;
-    writeFully(this.fd, encodeGroup(ops));
+    // Encoded into a reused buffer: the write is synchronous, so nothing holds on to it after.
+    const group = encodeGroupInto(ops, this.scratch);
+    writeFully(this.fd, group.bytes);
+    this.scratch = group.scratch;
   }
 
   /**
@@ -55,14 +63,18 @@ export class Journal {
     const fd = fs.openSync(tmp, 'w');
     try {
       let batch: Document[] = [];
+      let scratch: Buffer = Buffer.allocUnsafe(SCRATCH_START_BYTES);
+      const flush = () => {
+        const group = encodeGroupInto(batch, scratch);
+        writeFully(fd, group.bytes);
+        scratch = group.scratch;
+        batch = [];
+      };
       for (const op of snapshot) {
         batch.push(op);
-        if (batch.length >= SNAPSHOT_GROUP_OPS) {
-          writeFully(fd, encodeGroup(batch));
-          batch = [];
-        }
+        if (batch.length >= SNAPSHOT_GROUP_OPS) flush();
       }
-      if (batch.length) writeFully(fd, encodeGroup(batch));
+      if (batch.length) flush();
       fs.fsyncSync(fd);
     } finally {
       fs.closeSync(fd);
@@ -81,13 +93,36 @@ export class Journal {
   }
 }
 
-function encodeGroup(ops: readonly Document[]): Buffer {
-  const parts = ops.map((op) => BSON.serialize(op));
-  const payload = parts.length === 1 ? Buffer.from(parts[0]!) : Buffer.concat(parts);
-  const header = Buffer.alloc(GROUP_HEADER);
-  header.writeUInt32LE(payload.length, 0);
-  header.writeUInt32LE(crc32(payload), 4);
-  return Buffer.concat([header, payload]);
+/**
+ * Encodes a commit group into `buffer` (or a larger replacement when it does not fit); returns the
+ * group's bytes and the buffer to reuse next time (a very large one is not kept).
+ */
+function encodeGroupInto(ops: readonly Document[], buffer: Buffer): { bytes: Buffer; scratch: Buffer } {
+  let out = buffer;
+  let end = GROUP_HEADER;
+  for (const op of ops) {
+    for (;;) {
+      try {
+        end = BSON.serializeWithBufferAndIndex(op, out, { index: end }) + 1;
+        break;
+      } catch (err) {
+        if (!(err instanceof RangeError)) throw err;
+        // The op did not fit: grow (keeping what is already encoded) and encode it again.
+        const needed = end + BSON.calculateObjectSize(op);
+        if (needed <= out.length) throw err;
+        const bigger = Buffer.allocUnsafe(Math.max(out.length * 2, needed));
+        out.copy(bigger, 0, 0, end);
+        out = bigger;
+      }
+    }
+  }
+  const payload = out.subarray(GROUP_HEADER, end);
+  out.writeUInt32LE(payload.length, 0);
+  out.writeUInt32LE(crc32(payload), 4);
+  return {
+    bytes: out.subarray(0, end),
+    scratch: out.length > SCRATCH_KEEP_BYTES ? Buffer.allocUnsafe(SCRATCH_START_BYTES) : out,
+  };
 }
 
 /** Applies every intact group and returns the byte length of the intact prefix. */

@@ -3,7 +3,7 @@ import type { Options } from 'mingo/types';
 import { update as mingoUpdate, type PipelineStage, updateOne as mingoUpdateOne } from 'mingo/updater';
 import { setValue } from 'mingo/util';
 import { cloneDocument } from './clone-document';
-import { tryFastUpdate } from './fast-update';
+import { copyAlongPaths, tryFastUpdate } from './fast-update';
 import { withIdFirst } from './collection-store';
 import { indexKeyOf } from './index-key';
 import { MongoCommandError } from './mongo-error';
@@ -48,13 +48,20 @@ export function applyUpdate(doc: Document, update: unknown, ctx: UpdateContext):
     const next = replacementOf(doc._id, update as Document);
     return { doc: next, modified: indexKeyOf(next) !== indexKeyOf(doc) };
   }
-  const copy = cloneDocument(doc);
   if (kind === 'pipeline') {
-    const next = runPipeline(copy, update as PipelineStage[], ctx);
+    const next = runPipeline(cloneDocument(doc), update as PipelineStage[], ctx);
     return { doc: next, modified: indexKeyOf(next) !== indexKeyOf(doc) };
   }
   const { $setOnInsert: _ignored, ...modifier } = update as Record<string, Record<string, unknown>>;
-  const changedFields = runOperators(copy, modifier, ctx);
+  // Stored documents are never mutated, so the fast path only copies the objects on the updated
+  // paths and shares the rest with the previous state instead of deep-copying the whole document.
+  const shared = copyAlongPaths(doc, modifier);
+  if (shared) {
+    const fast = tryFastUpdate(shared, rewriteNumericOperators(shared, modifier));
+    if (fast !== undefined) return { doc: withIdFirst(shared), modified: fast };
+  }
+  const copy = cloneDocument(doc);
+  const changedFields = runOperators(copy, modifier, ctx, shared !== undefined);
   return { doc: withIdFirst(copy), modified: changedFields };
 }
 
@@ -122,9 +129,10 @@ function runOperators(
   doc: Document,
   modifier: Record<string, Record<string, unknown>>,
   ctx: UpdateContext,
+  fastTried = false,
 ): boolean {
   const rewritten = rewriteNumericOperators(doc, modifier);
-  const fast = tryFastUpdate(doc, rewritten);
+  const fast = fastTried ? undefined : tryFastUpdate(doc, rewritten);
   if (fast !== undefined) return fast;
   const positional = Object.values(rewritten).some(
     (spec) => spec && typeof spec === 'object' && Object.keys(spec).some((p) => /(^|\.)\$(\.|$)/.test(p)),

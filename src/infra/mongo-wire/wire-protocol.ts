@@ -127,27 +127,47 @@ function decodeOpQuery(frame: Buffer, requestId: number): WireRequest {
 
 let nextResponseId = 1;
 
+/** Reused by `encodeReply`, which copies the finished message out of it. */
+let replyScratch: Buffer = Buffer.allocUnsafe(256 * 1024);
+const REPLY_SCRATCH_KEEP_BYTES = 4 * 1024 * 1024;
+
 /** Encodes a reply in the opcode family of the request it answers. */
 export function encodeReply(request: WireRequest, body: Document): Buffer {
-  const payload = BSON.serialize(body);
   const responseId = nextResponseId++ & 0x7fffffff;
+  // OP_REPLY: header, responseFlags, cursorID (int64), startingFrom, numberReturned, documents.
+  // OP_MSG: header, flagBits, section kind 0, the body.
+  const headerLength = request.opCode === OP_QUERY ? HEADER_SIZE + 20 : HEADER_SIZE + 5;
+  const buf = serializeAfter(body, headerLength);
+  const length = buf.end;
+  buf.bytes.fill(0, 0, headerLength);
+  buf.bytes.writeInt32LE(length, 0);
+  buf.bytes.writeInt32LE(responseId, 4);
+  buf.bytes.writeInt32LE(request.requestId, 8);
   if (request.opCode === OP_QUERY) {
-    // OP_REPLY: header, responseFlags, cursorID (int64), startingFrom, numberReturned, documents.
-    const header = Buffer.alloc(HEADER_SIZE + 20);
-    header.writeInt32LE(header.length + payload.length, 0);
-    header.writeInt32LE(responseId, 4);
-    header.writeInt32LE(request.requestId, 8);
-    header.writeInt32LE(OP_REPLY, 12);
-    header.writeInt32LE(8, 16); // AwaitCapable, as mongod sets it
-    header.writeInt32LE(1, 32);
-    return Buffer.concat([header, payload]);
+    buf.bytes.writeInt32LE(OP_REPLY, 12);
+    buf.bytes.writeInt32LE(8, 16); // AwaitCapable, as mongod sets it
+    buf.bytes.writeInt32LE(1, 32);
+  } else {
+    buf.bytes.writeInt32LE(OP_MSG, 12);
   }
-  const header = Buffer.alloc(HEADER_SIZE + 5);
-  header.writeInt32LE(header.length + payload.length, 0);
-  header.writeInt32LE(responseId, 4);
-  header.writeInt32LE(request.requestId, 8);
-  header.writeInt32LE(OP_MSG, 12);
-  header.writeUInt32LE(0, 16);
-  header[20] = 0;
-  return Buffer.concat([header, payload]);
+  const out = Buffer.allocUnsafe(length);
+  buf.bytes.copy(out, 0, 0, length);
+  return out;
+}
+
+/** Serialises `body` into the reply scratch buffer at `offset`, growing it when needed. */
+function serializeAfter(body: Document, offset: number): { bytes: Buffer; end: number } {
+  for (;;) {
+    try {
+      const end = BSON.serializeWithBufferAndIndex(body, replyScratch, { index: offset }) + 1;
+      const bytes = replyScratch;
+      if (replyScratch.length > REPLY_SCRATCH_KEEP_BYTES) replyScratch = Buffer.allocUnsafe(256 * 1024);
+      return { bytes, end };
+    } catch (err) {
+      if (!(err instanceof RangeError)) throw err;
+      const needed = offset + BSON.calculateObjectSize(body);
+      if (needed <= replyScratch.length) throw err;
+      replyScratch = Buffer.allocUnsafe(Math.max(replyScratch.length * 2, needed));
+    }
+  }
 }
