@@ -3,7 +3,11 @@
  * texts from 10,000 distinct members against `src/main.ts` with `CHANNEL=wechat` in its own
  * process, versus a bare express route (`bench/fixtures/bare-xml-reply-server.ts`, its own process)
  * that parses the same XML and answers a fixed passive reply. Same load tool (node:http with a
- * keep-alive agent), same concurrency, same run.
+ * keep-alive agent), same concurrency, same run. A third contender, the floor
+ * (`bench/fixtures/floor-webhook-server.ts`, its own process, on the product's Redis and MongoDB),
+ * does only the steps QUALITY.md lists, each the cheapest way this stack allows: its ratio is the
+ * most any implementation of those steps reaches on this machine, and shows how much of the gap is
+ * the product's own work.
  *
  * A message counts only once its reply exists: a passive reply in the POST's response body (the
  * product answers so when the bot's answer is ready within WECHAT_PASSIVE_REPLY_MS), or, after a
@@ -152,7 +156,7 @@ async function waitForReadyLine(child: ChildProcess): Promise<string> {
       const line = out.split('\n').find((l) => l.startsWith('{"event":"ready"'));
       if (line) done((JSON.parse(line) as { url: string }).url);
     });
-    child.once('exit', (code) => fail(new Error(`baseline exited early (code ${code})`)));
+    child.once('exit', (code) => fail(new Error(`a contender exited early (code ${code})`)));
   });
 }
 
@@ -263,6 +267,23 @@ for (let i = 0; i < members.length; i += 1000) {
     .insertMany(members.slice(i, i + 1000) as never[]);
 }
 
+// ---- The floor: the listed steps alone, on the product's Redis and MongoDB ---------------------
+const floor = spawn(process.execPath, ['--import', 'tsx', 'bench/fixtures/floor-webhook-server.ts'], {
+  stdio: ['ignore', 'pipe', 'inherit'],
+  env: { ...process.env, REDIS_URL: ready.redisUrl, MONGODB_URI: ready.mongoUri, WECHAT_TOKEN: TOKEN },
+});
+process.once('exit', () => floor.kill('SIGTERM'));
+const floorUrl = new URL(await waitForReadyLine(floor));
+async function sendFloor(): Promise<number> {
+  const message = nextMessage();
+  const started = performance.now();
+  const res = await post(floorUrl, message.path, message.xml);
+  if (res.status !== 200 || !res.body.includes(message.openid) || !res.body.includes('积分'))
+    throw new Error(`floor answered ${res.status}: ${res.body.slice(0, 200)}`);
+  return performance.now() - started;
+}
+await warmUp(sendFloor, 2_000);
+
 const sent = new Map<string, number>();
 const waiterOf = new WeakMap<object, (at: number) => void>();
 let lost = 0;
@@ -328,11 +349,12 @@ await warmUp(sendProduct, WARMUP);
 const redis = new Redis(ready.redisUrl);
 const redisPid = Number((await redis.info('server')).match(/^process_id:(\d+)/m)?.[1]);
 const productPid = server.child.pid;
-const rounds: { baseline: number; product: number }[] = [];
+const rounds: { baseline: number; floor: number; product: number }[] = [];
 const baselineLatencies: number[] = [];
 const productLatencies: number[] = [];
 // `bench` is this process (load generator, plus the fake WeChat API during product rounds).
-const cpu = { bare: 0, benchBare: 0, product: 0, mainThread: 0, redis: 0, benchProduct: 0 };
+const cpu = { bare: 0, benchBare: 0, floor: 0, product: 0, mainThread: 0, redis: 0, benchProduct: 0 };
+let floorResponses = 0;
 const ownCpu = () => {
   const { user, system } = process.cpuUsage();
   return (user + system) / 1e6;
@@ -345,6 +367,11 @@ for (let round = 0; round < ROUNDS; round++) {
   cpu.bare += (cpuSeconds(bare.pid) ?? 0) - (bareBefore ?? 0);
   cpu.benchBare += ownCpu() - benchBareBefore;
   baselineLatencies.push(...baseline.latencies);
+
+  const floorBefore = cpuSeconds(floor.pid);
+  const floorRound = await closedLoop(sendFloor, BASELINE_SECONDS);
+  cpu.floor += (cpuSeconds(floor.pid) ?? 0) - (floorBefore ?? 0);
+  floorResponses += floorRound.latencies.length;
 
   const callsBefore = await redisCalls(redis);
   const before = [cpuSeconds(productPid), cpuSeconds(productPid, productPid), cpuSeconds(redisPid)];
@@ -363,16 +390,22 @@ for (let round = 0; round < ROUNDS; round++) {
     redisCommands.set(command, (redisCommands.get(command) ?? 0) + calls - (callsBefore.get(command) ?? 0));
   }
   productLatencies.push(...product.latencies);
-  rounds.push({ baseline: baseline.perSec, product: product.perSec });
+  rounds.push({ baseline: baseline.perSec, floor: floorRound.perSec, product: product.perSec });
 }
 await redis.quit();
 bare.kill('SIGTERM');
 await new Promise((r) => bare.once('exit', r));
+floor.kill('SIGTERM');
+await new Promise((r) => floor.once('exit', r));
 
 const median = (xs: number[]) => pct(xs, 0.5);
 const productPerSec = median(rounds.map((r) => r.product));
 const baselinePerSec = median(rounds.map((r) => r.baseline));
 const ratio = median(rounds.map((r) => r.product / r.baseline));
+const floorPerSec = median(rounds.map((r) => r.floor));
+const floorRatio = median(rounds.map((r) => r.floor / r.baseline));
+const productOfFloor = median(rounds.map((r) => r.product / r.floor));
+const floorCpuMs = cpuSeconds(productPid) === null ? null : round((cpu.floor * 1000) / floorResponses, 3);
 const perReply = (seconds: number) =>
   cpuSeconds(productPid) === null ? null : round((seconds * 1000) / productLatencies.length, 2);
 const productCpuMs = perReply(cpu.product);
@@ -426,12 +459,20 @@ const result = {
   bench: 'webhook-throughput',
   members: MEMBERS,
   concurrency: CONCURRENCY,
-  rounds: rounds.map((r) => ({ baseline: Math.round(r.baseline), product: Math.round(r.product) })),
+  rounds: rounds.map((r) => ({
+    baseline: Math.round(r.baseline),
+    floor: Math.round(r.floor),
+    product: Math.round(r.product),
+  })),
   productRepliesPerSec: Math.round(productPerSec),
   productClosedP50Ms: round(pct(productLatencies, 0.5), 1),
   productClosedP99Ms: round(pct(productLatencies, 0.99), 1),
   baselinePerSec: Math.round(baselinePerSec),
   baselineClosedP99Ms: round(pct(baselineLatencies, 0.99), 1),
+  floorPerSec: Math.round(floorPerSec),
+  floorRatio: round(floorRatio, 3),
+  productOfFloor: round(productOfFloor, 3),
+  floorCpuMsPerResponse: floorCpuMs,
   productCpuMsPerReply: productCpuMs,
   productMainThreadCpuMsPerReply: mainThreadCpuMs,
   redisServerCpuMsPerReply: redisCpuMs,
@@ -465,7 +506,7 @@ console.log(
   `POST /wechat 查积分 from ${n(MEMBERS)} members, ${CONCURRENCY} callers, node:http keep-alive, fake WeChat API in the bench process`,
 );
 console.log(
-  `  rounds (baseline / product)       ${result.rounds.map((r) => `${n(r.baseline)} / ${n(r.product)}`).join(', ')}`,
+  `  rounds (baseline / floor / product)  ${result.rounds.map((r) => `${n(r.baseline)} / ${n(r.floor)} / ${n(r.product)}`).join(', ')}`,
 );
 console.log(`  sample reply                      ${JSON.stringify(sampleText.slice(0, 60))}`);
 console.log(
@@ -475,13 +516,16 @@ console.log(
   `  bare express + fast-xml-parser    ${n(result.baselinePerSec)} responses/s median (closed p99 ${result.baselineClosedP99Ms} ms)`,
 );
 console.log(
+  `  floor (listed steps only)         ${n(result.floorPerSec)} responses/s median = ${(result.floorRatio * 100).toFixed(1)}% of bare; the product does ${(result.productOfFloor * 100).toFixed(1)}% of the floor`,
+);
+console.log(
   `  ratio (median of rounds)          ${(result.ratio * 100).toFixed(1)}%   target ≥ 50%   ${mark(result.ratio >= 0.5)}`,
 );
 console.log(
   `  reply latency at ${n(rate)}/s (${n(result.openAchievedRate)}/s achieved)  p50 ${result.replyP50Ms} ms, p90 ${result.replyP90Ms} ms, p99 ${result.replyP99Ms} ms (max ${result.replyMaxMs} ms)   target p99 ≤ 25 ms   ${mark(result.replyP99Ms <= 25)}`,
 );
 console.log(
-  `  CPU per message                   product ${productCpuMs ?? '?'} ms (main thread ${mainThreadCpuMs ?? '?'} ms) + redis-server ${redisCpuMs ?? '?'} ms; baseline ${bareCpuMs ?? '?'} ms`,
+  `  CPU per message                   product ${productCpuMs ?? '?'} ms (main thread ${mainThreadCpuMs ?? '?'} ms) + redis-server ${redisCpuMs ?? '?'} ms; floor ${floorCpuMs ?? '?'} ms (its process only); baseline ${bareCpuMs ?? '?'} ms`,
 );
 console.log(
   `  CPU of this process per message   ${benchCpuMsPerReply} ms (load + fake API) for the product; ${benchCpuMsPerResponse} ms for the baseline`,

@@ -8,14 +8,14 @@
  * WECHAT.md recommends ~100 ms.
  */
 import { createHash } from 'node:crypto';
-import type { AddressInfo } from 'node:net';
 import { mkdtempSync, rmSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import express from 'express';
 import { wechatWebhookRouter } from '../src/channels/wechat-oa/webhook.router';
-import { parseEnv } from '../src/config/env';
 import { defaultProgram } from '../src/config/default-program';
+import { parseEnv } from '../src/config/env';
 import { createLogger } from '../src/lib/logger';
 import { createWechatInboundProducer } from '../src/queues/wechat-inbound-queue';
 import { startRuntime } from '../src/runtime/start-runtime';

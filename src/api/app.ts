@@ -1,11 +1,11 @@
 import express, { type Express, type NextFunction, type Request, type Response } from 'express';
+import type { StaffApiKey } from '../config/staff-api-keys';
+import { consoleRouter } from '../console/console.router';
 import type { Logger } from '../lib/logger';
 import type { Metrics } from '../lib/metrics';
 import type { HealthReport } from '../runtime/health-check';
-import { consoleRouter } from '../console/console.router';
 import type { Services } from '../services/services';
 import { errorHandler } from './error-handler';
-import type { StaffApiKey } from '../config/staff-api-keys';
 import { QUEUE_DASHBOARD_PATH } from './queue-dashboard';
 import { v1Router } from './v1-router';
 

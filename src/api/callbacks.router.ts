@@ -4,8 +4,8 @@ import { AppError } from '../lib/app-error';
 import type { Services } from '../services/services';
 import { storeId } from './schemas';
 import { requireRole } from './staff-auth';
-import { handle, parseInput } from './validate';
 import { listingStore } from './store-scope';
+import { handle, parseInput } from './validate';
 
 const callbackId = z.string().regex(/^[0-9a-f]{24}$/, '回电请求编号格式不正确');
 

@@ -4,8 +4,8 @@ import { AppError } from '../lib/app-error';
 import type { Services } from '../services/services';
 import { storeId, transactionId } from './schemas';
 import { requireRole } from './staff-auth';
-import { handle, parseInput } from './validate';
 import { listingStore } from './store-scope';
+import { handle, parseInput } from './validate';
 
 const flag = z
   .enum(['true', 'false'], { error: '应为 true 或 false' })

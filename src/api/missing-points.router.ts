@@ -6,9 +6,8 @@ import type { DecideOutcome } from '../services/missing-points-service';
 import type { Services } from '../services/services';
 import { memberId, positiveFen, storeId } from './schemas';
 import { requireRole } from './staff-auth';
-import { resolveStore } from './store-scope';
+import { listingStore, resolveStore } from './store-scope';
 import { handle, parseInput } from './validate';
-import { listingStore } from './store-scope';
 
 const reportId = z.string().regex(/^[0-9a-f]{24}$/, '报告编号格式不正确');
 const reason = z.string().trim().min(1, '请填写原因').max(200, '原因最多 200 个字');

@@ -4,8 +4,8 @@ import type { Logger } from '../lib/logger';
 import type { ConversationHandler } from './conversation-handler';
 import { ConversationPlugin, type HandledOutcome } from './conversation-plugin';
 import type { InboundMessage } from './inbound-message';
-import type { OaPuppet } from './wechat-oa/oa-puppet';
 import type { SimulatorPuppet } from './simulator/simulator-puppet';
+import type { OaPuppet } from './wechat-oa/oa-puppet';
 
 /** The puppet a bot runs on: ours for the official account and the simulator, or any by npm name. */
 export type BotPuppet =

@@ -1,10 +1,9 @@
 import type { Connection } from 'mongoose';
 import { type DeliveryModels, deliveryModels } from './delivery-models';
 import { type FollowUpModels, followUpModels } from './follow-up-models';
-import { type CampaignModel, campaignModel } from './models/campaign-model';
 import { MemberStore } from './member-store';
-import { TransactionStore } from './transaction-store';
 import { type MembershipModels, membershipModels } from './membership-models';
+import { type CampaignModel, campaignModel } from './models/campaign-model';
 import { type LedgerModel, ledgerModel } from './models/ledger-entry-model';
 import { type MemberModel, memberModel } from './models/member-model';
 import { type RedemptionModel, redemptionModel } from './models/redemption-model';
@@ -12,6 +11,7 @@ import { type RewardModel, rewardModel } from './models/reward-model';
 import { type TransactionModel, transactionModel } from './models/transaction-model';
 import { type VoucherModel, voucherModel } from './models/voucher-model';
 import { RewardStore } from './reward-store';
+import { TransactionStore } from './transaction-store';
 
 /**
  * Every model of the application on one connection, and the stores built on them. Services get

@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { parseIsoDate } from '../rules/local-date';
 import { formatPoints } from '../rules/format-zh';
+import { parseIsoDate } from '../rules/local-date';
 
 /**
  * Message templates with placeholders, rendered in natural Chinese for one member:

@@ -32,6 +32,7 @@ export function createRedis(
           maxRetriesPerRequest: 1,
           connectTimeout: 2_000,
           commandTimeout: 2_000,
+          enableAutoPipelining: true,
         }
       : purpose === 'producer'
         ? { ...common, enableOfflineQueue: false, maxRetriesPerRequest: 1, connectTimeout: 2_000 }

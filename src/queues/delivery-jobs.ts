@@ -41,5 +41,8 @@ export function bullDeliveryJobs(queue: Queue): DeliveryJobs {
         })),
       );
     },
+    async waiting() {
+      return queue.getWaitingCount();
+    },
   };
 }

@@ -1,5 +1,5 @@
 import type { Program, RewardPeriod } from '../config/program-schema';
-import { type RedemptionCheck, checkRedemption } from './check-redemption';
+import { checkRedemption, type RedemptionCheck } from './check-redemption';
 import { bringUpToDate, type MemberStanding, type StandingChange, withEntries } from './member-standing';
 import { availableBalance } from './points-account';
 import { redeemPoints } from './redeem-points';

@@ -1,16 +1,15 @@
 import { type Job, Queue, type RateLimiterOptions, UnrecoverableError, Worker } from 'bullmq';
 import { processors } from '../../jobs';
-import { jitteredBackoff } from '../queues/default-job-options';
-import { defaultJobOptions } from '../queues/default-job-options';
-import { deliveryLimiter } from '../queues/delivery-jobs';
-import { massSendLimiter } from '../queues/mass-send-jobs';
-import { massSendSettings } from '../delivery/mass-send-plan';
-import { type QueueName, queueNames } from '../queues/queue-names';
-import { upsertSchedulers } from '../queues/schedulers';
 import type { Program } from '../config/program-schema';
+import { massSendSettings } from '../delivery/mass-send-plan';
 import { createRedis, throttledErrorLog, whenReady } from '../infra/redis-connections';
 import type { Logger } from '../lib/logger';
 import type { Metrics } from '../lib/metrics';
+import { defaultJobOptions, jitteredBackoff } from '../queues/default-job-options';
+import { deliveryLimiter } from '../queues/delivery-jobs';
+import { massSendLimiter } from '../queues/mass-send-jobs';
+import { type QueueName, queueNames } from '../queues/queue-names';
+import { upsertSchedulers } from '../queues/schedulers';
 import type { Services } from '../services/services';
 
 export interface QueueSet {

@@ -1,6 +1,6 @@
+import { isDuplicateKeyError } from '../data/duplicate-key';
 import type { CallbackRequestRecord } from '../data/models/callback-request-model';
 import type { MemberRecord } from '../data/models/member-model';
-import { isDuplicateKeyError } from '../data/duplicate-key';
 import { maskMobile } from '../lib/mask';
 import { newId } from '../lib/new-id';
 import type { ServiceContext } from './service-context';

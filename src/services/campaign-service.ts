@@ -108,6 +108,21 @@ const REFERENCE_DAYS = 30;
 const STALLED_MS = 10 * 60_000;
 
 /**
+ * How far a fan-out may run ahead of delivery: before a page it waits while more than `backlog`
+ * messages wait for a delivery worker, for at most `maxWaitMs` a page (so a page is always
+ * written well within STALLED_MS, and a stuck delivery queue slows a campaign, never stops it).
+ * Pacing keeps Redis and the workers' memory flat for a campaign of any size and lets care
+ * messages and conversations' deliveries in between instead of behind the whole audience.
+ */
+export interface FanOutPacing {
+  backlog: number;
+  maxWaitMs: number;
+  pollMs: number;
+}
+
+const DEFAULT_PACING: FanOutPacing = { backlog: 5_000, maxWaitMs: 60_000, pollMs: 200 };
+
+/**
  * Marketing campaigns (RULES.md §8): create, preview, test send, schedule, pause/resume/cancel,
  * and the fan-out job, which streams the audience from a cursor sorted by `_id` in pages and hands
  * each member to delivery under `campaign:<id>:<member>` (exactly-once by the delivery record's
@@ -128,6 +143,7 @@ export class CampaignService {
     private readonly ctx: ServiceContext,
     private readonly delivery: DeliveryService,
     private readonly pageSize = PAGE_SIZE,
+    private readonly pacing: FanOutPacing = DEFAULT_PACING,
   ) {}
 
   /** The `campaigns` queue producer; set at start-up. */
@@ -368,11 +384,17 @@ export class CampaignService {
     // it is opened again from the recorded position when a concurrent run moved it.
     let stream: AudienceStream | null = null;
     let position: string | null = null;
+    let paced = false;
     try {
       for (;;) {
         // Between pages: a pause or cancel stops here; a concurrent run may have moved the position.
         campaign = await campaigns.findById(id).lean<CampaignRecord>();
         if (campaign?.status !== 'running') return { status: campaign?.status ?? 'cancelled', pages };
+        // Once per page (after the first): delivery catches up; then the campaign is read again.
+        if (pages > 0 && !paced) {
+          paced = true;
+          if (await this.waitForDelivery()) continue;
+        }
         if (stream === null || campaign.cursor !== position) {
           await stream?.close();
           position = campaign.cursor;
@@ -395,6 +417,7 @@ export class CampaignService {
           return { status: 'completed', pages };
         }
         const counts = await this.handOver(campaign, members, now);
+        paced = false;
         const moved = await campaigns.updateOne(
           { _id: id, cursor: position },
           {
@@ -417,6 +440,21 @@ export class CampaignService {
     } finally {
       await stream?.close();
     }
+  }
+
+  /**
+   * Waits while delivery is more than a backlog behind, up to `maxWaitMs`. True when it waited
+   * (the caller re-reads the campaign: it may have been paused or cancelled meanwhile).
+   */
+  private async waitForDelivery(): Promise<boolean> {
+    const { backlog, maxWaitMs, pollMs } = this.pacing;
+    const giveUpAt = Date.now() + maxWaitMs;
+    let waited = false;
+    while ((await this.delivery.backlog()) > backlog && Date.now() < giveUpAt) {
+      waited = true;
+      await new Promise((resolve) => setTimeout(resolve, pollMs));
+    }
+    return waited;
   }
 
   /**

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Program } from '../config/program-schema';
+import { BatchedCollection } from '../data/batched-collection';
 import { isDuplicateKeyError } from '../data/duplicate-key';
 import type { DeliveryChannel, DeliveryRecord, DeliveryStatus } from '../data/models/delivery-model';
 import type { DeliveryStateRecord } from '../data/models/delivery-state-model';
@@ -15,10 +16,9 @@ import { type DeliveryRequestInput, deliveryRequestSchema } from '../delivery/de
 import { massGroupOf, massSourceOf } from '../delivery/mass-send-plan';
 import { type DeliveryDecision, decideDelivery, type MemberDeliveryState } from '../delivery/policy';
 import { type RenderValues, renderMessage } from '../delivery/render-message';
+import { Semaphore } from '../lib/semaphore';
 import { availableBalance } from '../rules/points-account';
 import { type EnqueueOutcome, enqueueDeliveries, newDeliveryRecord } from './enqueue-deliveries';
-import { BatchedCollection } from '../data/batched-collection';
-import { Semaphore } from '../lib/semaphore';
 import { MarketingSlots } from './marketing-slots';
 import type { ServiceContext } from './service-context';
 
@@ -59,6 +59,8 @@ export interface DeliveryJobs {
   add(key: string, round: number, delayMs: number): Promise<void>;
   /** The same for many keys in one round trip (a campaign page). */
   addMany(items: readonly { key: string; round: number; delayMs: number }[]): Promise<void>;
+  /** Jobs waiting for a worker now (not the delayed ones): how far producers are ahead. */
+  waiting(): Promise<number>;
 }
 
 export type { EnqueueOutcome };
@@ -138,6 +140,11 @@ export class DeliveryService {
   connect(parts: { jobs?: DeliveryJobs; sender?: DeliverySender }): void {
     if (parts.jobs) this.jobs = parts.jobs;
     if (parts.sender) this.sender = parts.sender;
+  }
+
+  /** Messages waiting for a delivery worker now; 0 before the queue is connected. */
+  async backlog(): Promise<number> {
+    return this.jobs ? this.jobs.waiting() : 0;
   }
 
   /** Whether `enqueue` can add jobs yet: the start-up recovery sweep runs before the queues exist. */

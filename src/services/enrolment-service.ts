@@ -10,8 +10,8 @@ import { generateVoucherCode, voucherCodeByteCount } from '../rules/voucher-code
 import { welcomeGrant } from '../rules/welcome-grant';
 import { localDateOf } from '../rules/zoned-time';
 import { applyAccountChange } from './apply-account-change';
-import type { IdentityHasher } from './identity-hasher';
 import { enrolmentInputSchema } from './enrolment-input';
+import type { IdentityHasher } from './identity-hasher';
 import { newMemberRecord } from './new-member-record';
 import { newVehicle } from './new-vehicle';
 import type { ReferralService, SignupReferralPlan, SignupReferralResult } from './referral-service';

@@ -1,8 +1,8 @@
 import type { Program } from '../config/program-schema';
 import type { MemberRecord } from '../data/models/member-model';
+import { maskMobile } from '../lib/mask';
 import { tierByCode, tierIndex } from '../rules/compute-tier';
 import { availableBalance, expiringWithin, isLotExpired, pendingBalance } from '../rules/points-account';
-import { maskMobile } from '../lib/mask';
 
 export interface MemberView {
   id: string;

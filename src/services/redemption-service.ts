@@ -1,11 +1,11 @@
 import { randomBytes } from 'node:crypto';
+import type { RewardPeriod } from '../config/program-schema';
 import { isDuplicateKeyError } from '../data/duplicate-key';
 import type { LedgerEntryRecord } from '../data/models/ledger-entry-model';
 import type { MemberRecord } from '../data/models/member-model';
 import type { RedemptionRecord, RedemptionStatus } from '../data/models/redemption-model';
 import type { RewardRecord } from '../data/models/reward-model';
 import type { VoucherRecord } from '../data/models/voucher-model';
-import type { RewardPeriod } from '../config/program-schema';
 import { checkRedemption } from '../rules/check-redemption';
 import { decideCancellation } from '../rules/decide-cancellation';
 import { decideRedemption } from '../rules/decide-redemption';

@@ -1,7 +1,7 @@
+import { isDuplicateKeyError } from '../data/duplicate-key';
 import type { MemberRecord } from '../data/models/member-model';
 import type { ServiceFeedbackRecord } from '../data/models/service-feedback-model';
 import type { TransactionRecord } from '../data/models/transaction-model';
-import { isDuplicateKeyError } from '../data/duplicate-key';
 import { maskMobile } from '../lib/mask';
 import { decidePostServiceFollowUp } from '../rules/post-service-due';
 import { localDateOf } from '../rules/zoned-time';

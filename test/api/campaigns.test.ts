@@ -1,10 +1,13 @@
 import { randomBytes } from 'node:crypto';
+import { Queue } from 'bullmq';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CampaignRecord } from '../../src/data/models/campaign-model';
 import type { DeliveryRecord } from '../../src/data/models/delivery-model';
 import { campaignJobId } from '../../src/queues/campaign-jobs';
+import { bullDeliveryJobs } from '../../src/queues/delivery-jobs';
 import { queueNames } from '../../src/queues/queue-names';
 import { CampaignService } from '../../src/services/campaign-service';
+import type { DeliveryService } from '../../src/services/delivery-service';
 import { type ApiHarness, startApiHarness } from '../helpers/api-harness';
 import { balanceOf, givePoints } from '../helpers/give-points';
 import { waitFor } from '../helpers/wait-for';
@@ -247,6 +250,74 @@ describe('campaigns', () => {
     expect((await deliveriesOf(id)).map((r) => r.memberId).sort()).toEqual(members.map((m) => m._id).sort());
     const stored = await db().campaigns.findById(id).lean<CampaignRecord>();
     expect(stored?.counters.targeted).toBe(5);
+  });
+
+  it('paces pages to delivery: waits while the backlog is over the limit, at most maxWaitMs a page', async () => {
+    const tag = uniqueTag();
+    for (let i = 0; i < 5; i++) await member(tag);
+    const create = async () => {
+      const id = (await h.post('/api/v1/campaigns', body(tag, { bonusPoints: 0 }), 'marketing')).body
+        .id as string;
+      await startRunning(id);
+      return id;
+    };
+    const { db: database, program, clock, logger, delivery } = h.runtime.services;
+    let backlog = 0;
+    const polls: number[] = [];
+    let onPoll: () => Promise<void> = async () => {};
+    const watched = Object.create(delivery) as DeliveryService;
+    watched.backlog = async () => {
+      polls.push(backlog);
+      await onPoll();
+      return backlog;
+    };
+    const pacing = { backlog: 3, maxWaitMs: 150, pollMs: 10 };
+    const service = new CampaignService({ db: database, program, clock, logger }, watched, 2, pacing);
+
+    // Delivery keeping up: one look before each later page (pages 2, 3 and the empty end), no wait.
+    const quick = await create();
+    expect(await service.fanOut(quick)).toEqual({ status: 'completed', pages: 3 });
+    expect(polls).toEqual([0, 0, 0]);
+
+    // Delivery stuck behind: each later page waits its 150 ms, and the campaign still completes.
+    backlog = 10;
+    polls.length = 0;
+    const started = Date.now();
+    const slow = await create();
+    expect(await service.fanOut(slow)).toEqual({ status: 'completed', pages: 3 });
+    expect(Date.now() - started).toBeGreaterThanOrEqual(3 * 150);
+    expect(polls.length).toBeGreaterThan(3 * 5);
+    expect(await deliveriesOf(slow)).toHaveLength(5);
+
+    // A pause while waiting stops the fan-out before its next page.
+    const paused = await create();
+    onPoll = async () => {
+      if (polls.length === 1) {
+        expect((await h.post(`/api/v1/campaigns/${paused}/pause`, {}, 'marketing')).status).toBe(200);
+      }
+    };
+    polls.length = 0;
+    expect(await service.fanOut(paused)).toEqual({ status: 'paused', pages: 1 });
+    expect(await deliveriesOf(paused)).toHaveLength(2);
+  });
+
+  it('the pacing signal counts delivery jobs waiting now, not delayed ones (real BullMQ queue)', async () => {
+    const { connection } = h.runtime.queues[queueNames.delivery].opts;
+    const queue = new Queue(`pacing-${randomBytes(4).toString('hex')}`, { connection });
+    try {
+      const jobs = bullDeliveryJobs(queue);
+      expect(await jobs.waiting()).toBe(0);
+      await jobs.addMany([
+        { key: 'campaign:x:m1', round: 0, delayMs: 0 },
+        { key: 'campaign:x:m2', round: 0, delayMs: 0 },
+        { key: 'campaign:x:m3', round: 0, delayMs: 3_600_000 },
+      ]);
+      await jobs.add('care:birthday:m4:2026', 0, 0);
+      expect(await jobs.waiting()).toBe(3);
+    } finally {
+      await queue.obliterate({ force: true });
+      await queue.close();
+    }
   });
 
   it('earns at the highest active campaign window inside it, and not after a cancel', async () => {

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Database } from '../../src/data/database';
 import type { RedemptionRecord } from '../../src/data/models/redemption-model';
 import type { RewardRecord } from '../../src/data/models/reward-model';
-import type { Database } from '../../src/data/database';
 import { type ApiHarness, startApiHarness } from '../helpers/api-harness';
 import { balanceOf, expectLedgerReplays, givePoints, memberOf } from '../helpers/member-points';
 

@@ -3,8 +3,8 @@ import * as PUPPET from 'wechaty-puppet';
 import { decodeChannelEvent } from '../../src/channels/channel-event';
 import type { InboundMessage } from '../../src/channels/inbound-message';
 import { KeyedSequencer } from '../../src/channels/keyed-sequencer';
-import { OaPuppet, toMessagePayload } from '../../src/channels/wechat-oa/oa-puppet';
 import type { SendTextResult } from '../../src/channels/wechat-oa/oa-api';
+import { OaPuppet, toMessagePayload } from '../../src/channels/wechat-oa/oa-puppet';
 import { createLogger } from '../../src/lib/logger';
 
 const logger = createLogger('silent');

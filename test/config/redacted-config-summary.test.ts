@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { parseEnv } from '../../src/config/env';
-import { redactedConfigSummary } from '../../src/config/redacted-config-summary';
 import { redactUrl } from '../../src/config/redact-url';
+import { redactedConfigSummary } from '../../src/config/redacted-config-summary';
 
 describe('redactedConfigSummary', () => {
   const secrets = {

@@ -1,9 +1,9 @@
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLogger } from '../../src/lib/logger';
-import type { SmsCodeService } from '../../src/services/sms-code-service';
 import { ConversationService } from '../../src/services/conversation-service';
 import { DevSmsSender, readDevSmsCode } from '../../src/services/sms/dev-sms-sender';
+import type { SmsCodeService } from '../../src/services/sms-code-service';
 import { type ApiHarness, startApiHarness } from '../helpers/api-harness';
 
 let api: ApiHarness;

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { ConversationHandler } from '../../src/channels/conversation-handler';
-import type { Program } from '../../src/config/program-schema';
 import { defaultProgram } from '../../src/config/default-program';
+import type { Program } from '../../src/config/program-schema';
 import type { MemberRecord } from '../../src/data/models/member-model';
 import { createLogger } from '../../src/lib/logger';
 import { type Runtime, startRuntime } from '../../src/runtime/start-runtime';

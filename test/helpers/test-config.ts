@@ -1,5 +1,5 @@
-import { parseEnv } from '../../src/config/env';
 import type { AppConfig } from '../../src/config/env';
+import { parseEnv } from '../../src/config/env';
 
 /**
  * An AppConfig for in-process runtime tests: free port, embedded servers in `dataDir`, a

@@ -3,8 +3,8 @@ import { Redis } from 'ioredis';
 import { MongoClient } from 'mongodb';
 import { afterAll, describe, expect, it } from 'vitest';
 import { redisServersIn } from '../helpers/redis-processes';
-import { makeTempDir } from '../helpers/temp-dir';
 import { type MainProcess, spawnMain } from '../helpers/spawn-main';
+import { makeTempDir } from '../helpers/temp-dir';
 
 const dir = makeTempDir('main');
 const running: MainProcess[] = [];

@@ -2,9 +2,9 @@ import { useCallback, useEffect, useState } from 'preact/hooks';
 import { createApi, whoAmI } from './api';
 import { ConfirmProvider } from './components/confirm';
 import { ToastProvider } from './components/toasts';
-import { Shell } from './shell';
 import { SignIn } from './pages/sign-in';
 import { type Session, SessionContext, savedKey } from './session';
+import { Shell } from './shell';
 import type { ProgramInForce } from './types';
 
 type State =

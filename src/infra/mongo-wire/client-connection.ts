@@ -1,6 +1,6 @@
 import type { Socket } from 'node:net';
-import { dispatchCommand } from './command-dispatcher';
 import type { CommandContext } from './command-context';
+import { dispatchCommand } from './command-dispatcher';
 import type { CursorRegistry } from './cursor-registry';
 import type { StorageEngine } from './storage-engine';
 import { encodeReply, MessageFramer, MSG_MORE_TO_COME } from './wire-protocol';

@@ -1,10 +1,10 @@
 import { type Document, ObjectId } from 'bson';
 import type { Options } from 'mingo/types';
-import { update as mingoUpdate, type PipelineStage, updateOne as mingoUpdateOne } from 'mingo/updater';
+import { update as mingoUpdate, updateOne as mingoUpdateOne, type PipelineStage } from 'mingo/updater';
 import { setValue } from 'mingo/util';
 import { cloneDocument } from './clone-document';
-import { copyAlongPaths, tryFastUpdate } from './fast-update';
 import { withIdFirst } from './collection-store';
+import { copyAlongPaths, tryFastUpdate } from './fast-update';
 import { indexKeyOf } from './index-key';
 import { MongoCommandError } from './mongo-error';
 import { rewriteNumericOperators } from './numeric-update';

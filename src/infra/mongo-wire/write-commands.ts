@@ -1,7 +1,7 @@
 import type { Document } from 'bson';
+import type { CollectionStore } from './collection-store';
 import { arrayArg, collectionArg, documentArg, numberArg } from './command-args';
 import type { CommandContext, CommandHandler } from './command-context';
-import type { CollectionStore } from './collection-store';
 import { MongoCommandError } from './mongo-error';
 import { projectionOf } from './project-documents';
 import { selectDocuments } from './select-documents';

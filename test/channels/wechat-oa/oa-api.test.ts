@@ -1,5 +1,5 @@
 import type { Redis } from 'ioredis';
-import { afterAll, beforeAll, beforeEach, afterEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { AccessTokenCache, cacheSeconds } from '../../../src/channels/wechat-oa/access-token-cache';
 import { OaApi, type OaApiOptions } from '../../../src/channels/wechat-oa/oa-api';
 import { type EmbeddedRedis, startEmbeddedRedis } from '../../../src/infra/embedded-redis';

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { inboundMessageSchema } from '../../../src/channels/inbound-message';
 import { parseInboundXml } from '../../../src/channels/wechat-oa/parse-inbound-xml';
 import { toInboundMessage } from '../../../src/channels/wechat-oa/to-inbound-message';
-import { inboundMessageSchema } from '../../../src/channels/inbound-message';
 
 const head = (type: string, time = 1767225600) =>
   `<xml><ToUserName><![CDATA[gh_0a1b2c3d4e5f]]></ToUserName><FromUserName><![CDATA[oU1]]></FromUserName><CreateTime>${time}</CreateTime><MsgType><![CDATA[${type}]]></MsgType>`;

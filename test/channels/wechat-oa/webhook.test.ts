@@ -1,6 +1,6 @@
+import type { AddressInfo } from 'node:net';
 import type { Queue } from 'bullmq';
 import express from 'express';
-import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { wechatWebhookRouter } from '../../../src/channels/wechat-oa/webhook.router';
 import { createLogger } from '../../../src/lib/logger';

@@ -5,8 +5,8 @@ import type { Document } from 'bson';
 import { afterEach, describe, expect, it } from 'vitest';
 import { Journal } from '../../../src/infra/mongo-wire/journal';
 import { createMingoOptions } from '../../../src/infra/mongo-wire/mingo-options';
-import { applyUpdate, type UpdateContext } from '../../../src/infra/mongo-wire/update-engine';
 import { projectionOf } from '../../../src/infra/mongo-wire/project-documents';
+import { applyUpdate, type UpdateContext } from '../../../src/infra/mongo-wire/update-engine';
 import { encodeReply, MessageFramer, OP_MSG } from '../../../src/infra/mongo-wire/wire-protocol';
 
 const ctx: UpdateContext = { filter: {}, mingoOptions: createMingoOptions(() => []) };

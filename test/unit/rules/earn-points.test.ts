@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import type { CampaignWindow } from '../../../src/rules/active-promotion';
 import { defaultProgramInput } from '../../../src/config/default-program-input';
+import type { CampaignWindow } from '../../../src/rules/active-promotion';
 import { earnPoints } from '../../../src/rules/earn-points';
 import { earnInput, program, programWith, shanghai } from './builders';
 

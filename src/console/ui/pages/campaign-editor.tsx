@@ -1,10 +1,10 @@
 import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { ApiError } from '../api';
 import {
+  applyTemplate,
   type BuiltCampaign,
   buildCampaign,
   type CampaignForm,
-  applyTemplate,
   emptyCampaignForm,
   moveStart,
 } from '../campaign-form';

@@ -1,12 +1,13 @@
 import { useState } from 'preact/hooks';
 import { Badge } from '../components/badge';
 import { cancellationText, useCancelVoucher } from '../components/cancel-voucher';
+import { RefundByNumber, TransactionForm } from '../components/counter-forms';
 import { DataTable } from '../components/data-table';
 import { ErrorBox, errorText } from '../components/error-box';
+import { TextAreaField, TextField } from '../components/field';
 import { Modal } from '../components/modal';
 import { PageHeader } from '../components/page-header';
 import { Stats } from '../components/stat';
-import { TextAreaField, TextField } from '../components/field';
 import { useToast } from '../components/toasts';
 import { formatDate, formatDateTime, formatInt, formatPoints } from '../format';
 import { channels, consentKinds, ledgerTypes, voucherStatus } from '../labels';
@@ -15,7 +16,6 @@ import { href } from '../route';
 import { useSession } from '../session';
 import type { ErasureResult, LedgerEntry, Member, MemberVoucher, RefundResult } from '../types';
 import { useLoad } from '../use-load';
-import { RefundByNumber, TransactionForm } from '../components/counter-forms';
 
 /**
  * One member: tier and progress, the balance split, lots, the explained ledger, vehicles,
