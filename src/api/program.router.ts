@@ -2,6 +2,7 @@ import { Router } from 'express';
 import { checkStaffKeysAgainstProgram } from '../config/check-staff-keys-against-program';
 import { ConfigError } from '../config/config-error';
 import type { Program } from '../config/program-schema';
+import { programToInput } from '../config/program-to-input';
 import type { StaffApiKey } from '../config/staff-api-keys';
 import { AppError } from '../lib/app-error';
 import type { ProgramInForce } from '../services/program-version-service';
@@ -10,9 +11,10 @@ import { requireRole } from './staff-auth';
 import { handle } from './validate';
 
 /**
- * The membership program: read the one in force (any staff role); publish a new version (admin):
- * a full or partial program in the program-file format, merged over the current one and validated
- * as a whole. It applies to events from then on.
+ * The membership program: read the one in force (any staff role); check a change (admin: the values
+ * it would alter, or its problems, nothing stored); publish a new version (admin): a full or
+ * partial program in the program-file format, merged over the current one and validated as a
+ * whole. It applies to events from then on.
  */
 export function programRouter(services: Services, staffKeys: readonly StaffApiKey[]): Router {
   const router = Router();
@@ -26,24 +28,27 @@ export function programRouter(services: Services, staffKeys: readonly StaffApiKe
   );
 
   router.post(
+    '/program/check',
+    requireRole('admin'),
+    handle(async (req, res) => {
+      const outcome = await services.programVersions.check(changeOf(req.body), (program) =>
+        staffKeyProblems(staffKeys, program),
+      );
+      if (!outcome.ok) refuse(outcome);
+      res.json({ ok: true, changes: outcome.changes });
+    }),
+  );
+
+  router.post(
     '/program',
     requireRole('admin'),
     handle(async (req, res) => {
-      const body: unknown = req.body ?? {};
-      if (typeof body !== 'object' || body === null || Array.isArray(body)) {
-        throw new AppError('invalid_program', '请以 JSON 对象提交方案（可只含要修改的部分）', 400);
-      }
       const outcome = await services.programVersions.publish(
-        body as Record<string, unknown>,
+        changeOf(req.body),
         res.locals.staff!.role,
         (program) => staffKeyProblems(staffKeys, program),
       );
-      if (!outcome.ok) {
-        if (outcome.reason === 'version_taken') {
-          throw new AppError('version_taken', `方案版本 ${outcome.version} 已存在`, 409);
-        }
-        throw new AppError('invalid_program', '方案配置有误，未发布', 400, { problems: outcome.problems });
-      }
+      if (!outcome.ok) refuse(outcome);
       res
         .status(201)
         .json(view({ version: outcome.version, publishedAt: outcome.publishedAt, program: outcome.program }));
@@ -51,6 +56,23 @@ export function programRouter(services: Services, staffKeys: readonly StaffApiKe
   );
 
   return router;
+}
+
+/** The request body as a (partial) program: a JSON object. */
+function changeOf(body: unknown): Record<string, unknown> {
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) {
+    throw new AppError('invalid_program', '请以 JSON 对象提交方案（可只含要修改的部分）', 400);
+  }
+  return body as Record<string, unknown>;
+}
+
+function refuse(
+  outcome: { reason: 'invalid_program'; problems: string[] } | { reason: 'version_taken'; version: string },
+): never {
+  if (outcome.reason === 'version_taken') {
+    throw new AppError('version_taken', `方案版本 ${outcome.version} 已存在`, 409);
+  }
+  throw new AppError('invalid_program', '方案配置有误，未发布', 400, { problems: outcome.problems });
 }
 
 /** A version that drops a store some staff key acts for would leave that key acting for nothing. */
@@ -69,5 +91,12 @@ function view(inForce: ProgramInForce) {
     version: inForce.version,
     publishedAt: inForce.publishedAt ? new Date(inForce.publishedAt).toISOString() : null,
     program: inForce.program,
+    // The same program in the program-file form, what `POST /program` and `/program/check` take;
+    // without its version id, which is taken (a publish names a new one, or gets one).
+    file: withoutVersion(programToInput(inForce.program)),
   };
+}
+
+function withoutVersion({ version: _taken, ...file }: ReturnType<typeof programToInput>) {
+  return file;
 }

@@ -166,7 +166,7 @@ export class MemberImportService {
       if (outcome.reason === 'already_member') {
         report.duplicates.push({
           row,
-          reason: 'already_member：该手机号已是会员',
+          reason: '该手机号已是会员',
           memberId: outcome.memberId,
         });
       } else {

@@ -14,6 +14,19 @@ export type PublishOutcome =
   | { ok: false; reason: 'invalid_program'; problems: string[] }
   | { ok: false; reason: 'version_taken'; version: string };
 
+/** One value a change would alter, by its path in the program file (`tiers[1].threshold`). */
+export interface ProgramChange {
+  path: string;
+  /** The value in force (undefined: not set). */
+  before: unknown;
+  after: unknown;
+}
+
+export type CheckOutcome =
+  | { ok: true; changes: ProgramChange[]; program: Program }
+  | { ok: false; reason: 'invalid_program'; problems: string[] }
+  | { ok: false; reason: 'version_taken'; version: string };
+
 export interface ProgramInForce {
   version: string;
   publishedAt: Date | null;
@@ -38,6 +51,41 @@ export class ProgramVersionService {
       .findById(program.version, { publishedAt: 1 })
       .lean<Pick<ProgramVersionRecord, 'publishedAt'>>();
     return { version: program.version, publishedAt: record?.publishedAt ?? null, program };
+  }
+
+  /**
+   * What `publish` would do with `change`, without publishing: the same merge and checks, and the
+   * values it would alter. Lets staff see a change before it applies to every member.
+   */
+  async check(
+    change: Record<string, unknown>,
+    problemsWith: (program: Program) => readonly string[] = () => [],
+  ): Promise<CheckOutcome> {
+    const current = this.ctx.program.current();
+    const before = programToInput(current);
+    const merged = deepMerge(before, change) as Record<string, unknown>;
+    const requested = typeof change.version === 'string' ? change.version.trim() : null;
+    if (
+      requested &&
+      (requested === current.version ||
+        (await this.ctx.db.membership.programVersions.exists({ _id: requested })))
+    ) {
+      return { ok: false, reason: 'version_taken', version: requested };
+    }
+    let program: Program;
+    try {
+      program = parseProgram({ ...merged, version: requested ?? current.version }, 'program');
+    } catch (err) {
+      if (err instanceof ConfigError)
+        return { ok: false, reason: 'invalid_program', problems: [...err.problems] };
+      throw err;
+    }
+    const problems = problemsWith(program);
+    if (problems.length > 0) return { ok: false, reason: 'invalid_program', problems: [...problems] };
+    // Both sides in the program-file form, as validated (defaults filled in), versions aside.
+    const { version: _before, ...was } = before as Record<string, unknown>;
+    const { version: _after, ...will } = programToInput(program) as Record<string, unknown>;
+    return { ok: true, changes: diffValues(was, will), program };
   }
 
   /**
@@ -94,4 +142,23 @@ export class ProgramVersionService {
     }
     throw new Error('could not find a free program version id');
   }
+}
+
+/**
+ * The leaves where `after` differs from `before`: objects are compared key by key, anything else
+ * (numbers, strings, lists, which a change replaces whole) as a value.
+ */
+export function diffValues(before: unknown, after: unknown, path = ''): ProgramChange[] {
+  if (isPlainObject(before) && isPlainObject(after)) {
+    const keys = [...new Set([...Object.keys(before), ...Object.keys(after)])];
+    return keys.flatMap((key) => diffValues(before[key], after[key], path ? `${path}.${key}` : key));
+  }
+  if (Array.isArray(before) && Array.isArray(after) && before.length === after.length) {
+    return before.flatMap((item, i) => diffValues(item, after[i], `${path}[${i}]`));
+  }
+  return JSON.stringify(before) === JSON.stringify(after) ? [] : [{ path, before, after }];
+}
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value) && !(value instanceof Date);
 }

@@ -34,6 +34,7 @@ describe('program versions', () => {
       expect(res.status).toBe(200);
       expect(res.body).toMatchObject({ version: '2026-11-default', publishedAt: null });
       expect(res.body.program.categories.maintenance.rateMilli).toBe(1_000);
+      expect(res.body.file.categories.maintenance.rate).toBe(1);
     }
   });
 
@@ -61,6 +62,46 @@ describe('program versions', () => {
     expect(res.body.error.code).toBe('invalid_program');
     expect(res.body.error.details.problems).toEqual([expect.stringContaining('names store "main"')]);
     expect((await h.get('/api/v1/program')).body.version).toBe('2026-11-default');
+  });
+
+  it('checks a change without publishing: the values it would alter, or its problems', async () => {
+    expect((await h.post('/api/v1/program/check', { welcome: { points: 10 } }, 'marketing')).status).toBe(
+      403,
+    );
+    const inForce = (await h.get('/api/v1/program')).body.file;
+    const checked = await h.post('/api/v1/program/check', {
+      categories: { maintenance: { rate: 1.5 } },
+      tiers: inForce.tiers.map((tier: { threshold: number }, i: number) =>
+        i === 1 ? { ...tier, threshold: tier.threshold + 1_000 } : tier,
+      ),
+    });
+    expect(checked.status).toBe(200);
+    expect(checked.body).toEqual({
+      ok: true,
+      changes: [
+        {
+          path: 'tiers[1].threshold',
+          before: inForce.tiers[1].threshold,
+          after: inForce.tiers[1].threshold + 1_000,
+        },
+        { path: 'categories.maintenance.rate', before: 1, after: 1.5 },
+      ],
+    });
+    // The whole file form sent back as it came: nothing would change.
+    expect((await h.post('/api/v1/program/check', inForce)).body).toEqual({ ok: true, changes: [] });
+    // The same values again: nothing would change.
+    const same = await h.post('/api/v1/program/check', { categories: { maintenance: { rate: 1 } } });
+    expect(same.body).toEqual({ ok: true, changes: [] });
+    const bad = await h.post('/api/v1/program/check', { welcome: { points: -5 } });
+    expect(bad.status).toBe(400);
+    expect(bad.body.error.details.problems).toEqual([expect.stringContaining('welcome.points')]);
+    const taken = await h.post('/api/v1/program/check', { version: '2026-11-default' });
+    expect(taken.status).toBe(409);
+    expect(taken.body.error.code).toBe('version_taken');
+    expect((await h.post('/api/v1/program/check', ['tiers'])).status).toBe(400);
+    // Nothing was published.
+    expect((await h.get('/api/v1/program')).body.version).toBe('2026-11-default');
+    expect(await db.membership.programVersions.countDocuments()).toBe(0);
   });
 
   it('a published version applies to new transactions only', async () => {

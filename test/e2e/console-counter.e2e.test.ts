@@ -64,6 +64,7 @@ describe('the staff console at the counter', () => {
       '服务评价',
       '积分补录',
       '礼品',
+      '方案',
     ]);
 
     // Tab from the search to 办理入会 (header action comes first in the page), Enter follows it.

@@ -109,6 +109,7 @@ describe('the staff console: the rest of the front desk', () => {
       '服务评价',
       '积分补录',
       '礼品',
+      '方案',
     ]);
     await page.goto(`${api.url}/console#/members/${memberId}`);
     await expect.poll(heading).toBe('张伟');

@@ -28,6 +28,8 @@ export interface Api {
   get<T>(path: string): Promise<T>;
   post<T>(path: string, body?: unknown): Promise<T>;
   patch<T>(path: string, body: unknown): Promise<T>;
+  /** Posts a text file as it is (a member list as CSV or JSON lines). */
+  postText<T>(path: string, text: string, contentType: string): Promise<T>;
   /** Fetches a file with the key and saves it under `filename` (a CSV report). */
   download(path: string, filename: string): Promise<void>;
 }
@@ -39,16 +41,26 @@ const BASE = '/api/v1';
  * no longer works (`onUnauthorized` signs out), any other error becomes an ApiError.
  */
 export function createApi(key: string, onUnauthorized: () => void): Api {
-  const send = async (method: string, path: string, body?: unknown): Promise<Response> => {
+  const send = async (
+    method: string,
+    path: string,
+    body?: unknown,
+    text?: { body: string; contentType: string },
+  ): Promise<Response> => {
     let response: Response;
+    const payload = text
+      ? { contentType: text.contentType, body: text.body }
+      : body === undefined
+        ? null
+        : { contentType: 'application/json', body: JSON.stringify(body) };
     try {
       response = await fetch(`${BASE}${path}`, {
         method,
         headers: {
           authorization: `Bearer ${key}`,
-          ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+          ...(payload ? { 'content-type': payload.contentType } : {}),
         },
-        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+        ...(payload ? { body: payload.body } : {}),
       });
     } catch {
       throw new ApiError(0, 'network', '无法连接服务器，请检查网络后重试', null, []);
@@ -66,6 +78,9 @@ export function createApi(key: string, onUnauthorized: () => void): Api {
     get: (path) => json('GET', path),
     post: (path, body) => json('POST', path, body ?? {}),
     patch: (path, body) => json('PATCH', path, body),
+    async postText(path, text, contentType) {
+      return (await (await send('POST', path, undefined, { body: text, contentType })).json()) as never;
+    },
     async download(path, filename) {
       const blob = await (await send('GET', path)).blob();
       const url = URL.createObjectURL(blob);

@@ -29,9 +29,17 @@ export function App() {
       const api = createApi(key, () => signOut('密钥已失效，请重新登录'));
       const { program } = await api.get<ProgramInForce>('/program');
       savedKey.write(key);
+      const reloadProgram = async () => {
+        const fresh = await api.get<ProgramInForce>('/program');
+        setState((s) =>
+          s.step === 'signed-in'
+            ? { step: 'signed-in', session: { ...s.session, program: fresh.program } }
+            : s,
+        );
+      };
       setState({
         step: 'signed-in',
-        session: { role: me.role, storeId: me.storeId, api, program, signOut },
+        session: { role: me.role, storeId: me.storeId, api, program, reloadProgram, signOut },
       });
     },
     [signOut],

@@ -8,7 +8,9 @@ export type SectionId =
   | 'feedback'
   | 'missing-points'
   | 'reports'
-  | 'rewards';
+  | 'rewards'
+  | 'program'
+  | 'import';
 
 export interface Section {
   id: SectionId;
@@ -29,6 +31,8 @@ export const sections: readonly Section[] = [
   { id: 'missing-points', label: '积分补录', roles: ['store', 'admin'] },
   { id: 'reports', label: '报表', roles: ['marketing', 'admin'] },
   { id: 'rewards', label: '礼品', roles: ['store', 'marketing', 'admin'] },
+  { id: 'program', label: '方案', roles: ['store', 'marketing', 'admin'] },
+  { id: 'import', label: '会员导入', roles: ['admin'] },
 ];
 
 export const roleNames: Record<StaffRole, string> = { store: '门店', marketing: '市场', admin: '管理员' };
@@ -48,6 +52,9 @@ export const canEraseMembers = (role: StaffRole) => role === 'admin';
 
 /** Change the reward catalogue. */
 export const canEditRewards = (role: StaffRole) => role === 'marketing' || role === 'admin';
+
+/** Publish a new program version (as `POST /program`). */
+export const canPublishProgram = (role: StaffRole) => role === 'admin';
 
 /** Where a role lands after signing in. */
 export function homeSection(role: StaffRole): SectionId {

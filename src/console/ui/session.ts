@@ -9,6 +9,8 @@ export interface Session {
   storeId: string | null;
   api: Api;
   program: Program;
+  /** Reads the program in force again (after a publish), for every page. */
+  reloadProgram(): Promise<void>;
   signOut(reason?: string): void;
 }
 

@@ -6,10 +6,12 @@ import { Campaigns } from './pages/campaigns';
 import { Enrol } from './pages/enrol';
 import { FeedbackPage } from './pages/feedback';
 import { MemberDetail } from './pages/member-detail';
+import { MemberImport } from './pages/member-import';
 import { Members } from './pages/members';
 import { MissingPoints } from './pages/missing-points';
 import { NoPermission } from './pages/no-permission';
 import { NotFound } from './pages/not-found';
+import { ProgramPage } from './pages/program';
 import { Redeem } from './pages/redeem';
 import { Reports } from './pages/reports';
 import { NewReward } from './pages/reward-new';
@@ -96,6 +98,10 @@ function Page({ route, section }: { route: Route; section: string }) {
       return <Reports selected={first ?? null} />;
     case 'rewards':
       return first === 'new' ? <NewReward /> : <Rewards />;
+    case 'program':
+      return <ProgramPage />;
+    case 'import':
+      return <MemberImport />;
   }
 }
 

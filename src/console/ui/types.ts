@@ -11,7 +11,54 @@ export interface Program {
 
 export interface ProgramInForce {
   version: string;
+  publishedAt: string | null;
   program: Program;
+  /** The program-file form (what a publish takes), without the version id. */
+  file: ProgramFile;
+}
+
+/** The program-file form, as far as the console shows it; the editor sends the whole object back. */
+export interface ProgramFile {
+  programName: string;
+  tiers: {
+    code: string;
+    name: string;
+    threshold: number;
+    multiplier: number;
+    serviceDiscount: number;
+    freeMaintenancePerYear: number;
+  }[];
+  categories: Record<string, { name: string; rate: number; pendingDays: number }>;
+  expiry: { months: number; endOfMonth: boolean };
+  welcome: { points: number };
+  referral: {
+    newMemberPoints: number;
+    referrerOnSignupPoints: number;
+    referrerOnFirstQualifyingPoints: number;
+  };
+  redemption: { pointsPerYuan: number };
+  stores: { id: string; name: string; phone?: string; hours?: string }[];
+  [key: string]: unknown;
+}
+
+/** One value a program change would alter (`POST /program/check`). */
+export interface ProgramChange {
+  path: string;
+  before?: unknown;
+  after?: unknown;
+}
+
+/** `POST /members/import`'s answer. */
+export interface ImportReport {
+  total: number;
+  accepted: number;
+  duplicates: { row: number; reason: string; memberId: string | null }[];
+  rejected: { row: number; reason: string }[];
+  openingBalances: {
+    credited: number;
+    points: number;
+    expired: { row: number; points: number; expiresAt: string }[];
+  };
 }
 
 export type CampaignStatus = 'draft' | 'scheduled' | 'running' | 'paused' | 'completed' | 'cancelled';

@@ -1,0 +1,335 @@
+import { useState } from 'preact/hooks';
+import { ApiError } from '../api';
+import { useConfirm } from '../components/confirm';
+import { DataTable } from '../components/data-table';
+import { ErrorBox } from '../components/error-box';
+import { TextAreaField, TextField } from '../components/field';
+import { PageHeader } from '../components/page-header';
+import { useToast } from '../components/toasts';
+import { formatDateTime, formatDecimal, formatInt, formatPoints } from '../format';
+import { canPublishProgram } from '../roles';
+import { useSession } from '../session';
+import type { ProgramChange, ProgramFile, ProgramInForce } from '../types';
+import { useLoad } from '../use-load';
+
+/**
+ * 方案 (`#/program`): the membership program in force, in plain words for every role; for admins,
+ * the editor of its next version — the program file as JSON, checked by the server (the values it
+ * would alter, or its problems) before it can be published.
+ */
+export function ProgramPage() {
+  const { api, role } = useSession();
+  const loaded = useLoad(() => api.get<ProgramInForce>('/program'), []);
+  const inForce = loaded.data;
+  return (
+    <section>
+      <PageHeader
+        title="会员方案"
+        subtitle={
+          inForce
+            ? `版本 ${inForce.version}${inForce.publishedAt ? `，发布于 ${formatDateTime(inForce.publishedAt)}` : '（默认方案）'}`
+            : '正在读取…'
+        }
+      />
+      <ErrorBox error={loaded.error} />
+      {inForce ? (
+        <>
+          <ProgramSummary file={inForce.file} />
+          {canPublishProgram(role) ? (
+            <ProgramEditor key={inForce.version} inForce={inForce} onPublished={loaded.reload} />
+          ) : (
+            <p class="muted">方案由管理员修改；修改后对之后的交易和兑换生效。</p>
+          )}
+        </>
+      ) : null}
+    </section>
+  );
+}
+
+const percent = (ratio: number) => (ratio >= 1 ? '无' : `${formatDecimal(ratio * 10)} 折`);
+
+function ProgramSummary({ file }: { file: ProgramFile }) {
+  const categories = Object.entries(file.categories).map(([code, category]) => ({ code, ...category }));
+  return (
+    <>
+      <div class="card">
+        <h2>会员等级</h2>
+        <DataTable
+          caption="会员等级"
+          rows={file.tiers}
+          rowKey={(t) => t.code}
+          empty="没有等级。"
+          columns={[
+            { key: 'name', label: '等级', render: (t) => t.name },
+            {
+              key: 'threshold',
+              label: '年度积分门槛',
+              numeric: true,
+              render: (t) => formatPoints(t.threshold),
+            },
+            {
+              key: 'multiplier',
+              label: '积分倍数',
+              numeric: true,
+              render: (t) => `×${formatDecimal(t.multiplier)}`,
+            },
+            { key: 'discount', label: '服务折扣', render: (t) => percent(t.serviceDiscount) },
+            {
+              key: 'maintenance',
+              label: '每年免费保养',
+              numeric: true,
+              render: (t) => `${formatInt(t.freeMaintenancePerYear)} 次`,
+            },
+          ]}
+        />
+      </div>
+      <div class="card">
+        <h2>积分规则</h2>
+        <DataTable
+          caption="积分规则"
+          rows={categories}
+          rowKey={(c) => c.code}
+          empty="没有消费类别。"
+          columns={[
+            { key: 'name', label: '消费类别', render: (c) => c.name },
+            {
+              key: 'rate',
+              label: '每消费 1 元',
+              numeric: true,
+              render: (c) => `${formatDecimal(c.rate)} 积分`,
+            },
+            {
+              key: 'pending',
+              label: '到账',
+              render: (c) => (c.pendingDays > 0 ? `${formatInt(c.pendingDays)} 天后` : '立即'),
+            },
+          ]}
+        />
+        <dl class="facts">
+          <dt>积分有效期</dt>
+          <dd>
+            {formatInt(file.expiry.months)} 个月{file.expiry.endOfMonth ? '（到期当月月底失效）' : ''}
+          </dd>
+          <dt>积分抵现</dt>
+          <dd>{formatInt(file.redemption.pointsPerYuan)} 积分 = ¥1</dd>
+          <dt>入会礼</dt>
+          <dd>{formatPoints(file.welcome.points)}</dd>
+          <dt>推荐有礼</dt>
+          <dd>
+            新会员 {formatPoints(file.referral.newMemberPoints)}；推荐人入会时{' '}
+            {formatPoints(file.referral.referrerOnSignupPoints)}，好友首次消费后再得{' '}
+            {formatPoints(file.referral.referrerOnFirstQualifyingPoints)}
+          </dd>
+          <dt>门店</dt>
+          <dd>{file.stores.map((s) => s.name).join('、')}</dd>
+        </dl>
+      </div>
+    </>
+  );
+}
+
+type Checked = { text: string; changes: ProgramChange[] };
+
+/**
+ * The next version as the whole program file in JSON. 检查 asks the server what it would change
+ * (nothing is stored); 发布 is offered only for the text last checked, and asks once more.
+ */
+function ProgramEditor({ inForce, onPublished }: { inForce: ProgramInForce; onPublished: () => void }) {
+  const { api, reloadProgram } = useSession();
+  const notify = useToast();
+  const confirm = useConfirm();
+  const [text, setText] = useState(() => JSON.stringify(inForce.file, null, 2));
+  const [version, setVersion] = useState('');
+  const [checked, setChecked] = useState<Checked | null>(null);
+  const [problems, setProblems] = useState<string[]>([]);
+  const [error, setError] = useState<unknown>(null);
+  const [busy, setBusy] = useState(false);
+
+  /** The text as the change to send, or null (with the reason shown) when it is not a JSON object. */
+  const change = (): Record<string, unknown> | null => {
+    let value: unknown;
+    try {
+      value = JSON.parse(text);
+    } catch (err) {
+      setError(new ApiError(400, 'invalid_json', `JSON 格式有误：${(err as Error).message}`, null, []));
+      return null;
+    }
+    if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+      setError(new ApiError(400, 'invalid_json', '方案应为一个 JSON 对象', null, []));
+      return null;
+    }
+    return version.trim() ? { ...value, version: version.trim() } : (value as Record<string, unknown>);
+  };
+
+  const refused = (err: unknown) => {
+    const listed = err instanceof ApiError ? (err.details?.problems as string[] | undefined) : undefined;
+    setProblems(Array.isArray(listed) ? listed : []);
+    setError(err);
+  };
+
+  const check = async () => {
+    setError(null);
+    setProblems([]);
+    setChecked(null);
+    const body = change();
+    if (!body) return;
+    setBusy(true);
+    try {
+      const result = await api.post<{ changes: ProgramChange[] }>('/program/check', body);
+      setChecked({ text: text + version, changes: result.changes });
+    } catch (err) {
+      refused(err);
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  const publish = async () => {
+    const body = change();
+    if (!body || !checked) return;
+    const yes = await confirm({
+      title: '发布新方案',
+      message: `将修改 ${checked.changes.length} 项，发布后立即对之后的交易、兑换和关怀消息生效，已发生的不受影响。`,
+      confirmLabel: '发布',
+    });
+    if (!yes) return;
+    setBusy(true);
+    setError(null);
+    try {
+      const published = await api.post<{ version: string }>('/program', body);
+      notify(`已发布方案版本 ${published.version}`);
+      await reloadProgram();
+      onPublished();
+    } catch (err) {
+      refused(err);
+      setBusy(false);
+    }
+  };
+
+  const current = checked !== null && checked.text === text + version;
+  return (
+    <div class="card">
+      <h2>修改方案</h2>
+      <p class="muted small">
+        修改下面的方案配置（JSON），先「检查修改」看将改变哪些数值，确认无误后发布。列表（如等级、门店）整体替换。
+      </p>
+      <div class="program-json">
+        <TextAreaField
+          label="方案配置（JSON）"
+          value={text}
+          onValue={(value) => {
+            setText(value);
+            setChecked(null);
+          }}
+          rows={18}
+        />
+      </div>
+      <TextField
+        label="版本名（可选）"
+        value={version}
+        onValue={setVersion}
+        hint="留空则自动生成，如 2026-11-25.1"
+      />
+      <ErrorBox error={error} />
+      {problems.length > 0 ? (
+        <ul class="problems" aria-label="方案问题">
+          {problems.map((p) => (
+            <li key={p}>{p}</li>
+          ))}
+        </ul>
+      ) : null}
+      {current ? (
+        checked.changes.length === 0 ? (
+          <p class="alert alert--info">与当前方案相同，没有需要发布的修改。</p>
+        ) : (
+          <DataTable
+            caption="将修改的数值"
+            rows={checked.changes}
+            rowKey={(c) => c.path}
+            empty=""
+            columns={[
+              {
+                key: 'path',
+                label: '配置项',
+                render: (c) => (
+                  <>
+                    {describePath(c.path, inForce.file)}
+                    <br />
+                    <code class="muted small">{c.path}</code>
+                  </>
+                ),
+              },
+              { key: 'before', label: '当前', render: (c) => shown(c.before) },
+              { key: 'after', label: '修改后', render: (c) => shown(c.after) },
+            ]}
+          />
+        )
+      ) : null}
+      <div class="actions">
+        <button type="button" class="button" disabled={busy} onClick={check}>
+          检查修改
+        </button>
+        <button
+          type="button"
+          class="button button--primary"
+          disabled={busy || !current || checked.changes.length === 0}
+          onClick={publish}
+        >
+          发布
+        </button>
+      </div>
+    </div>
+  );
+}
+
+function shown(value: unknown): string {
+  if (value === undefined) return '（无）';
+  if (typeof value === 'number') return formatDecimal(value);
+  return typeof value === 'string' ? value : JSON.stringify(value);
+}
+
+/** Names for the fields staff change most; other paths are shown as they are. */
+const FIELD_NAMES: Record<string, string> = {
+  threshold: '年度积分门槛',
+  multiplier: '积分倍数',
+  serviceDiscount: '服务折扣',
+  freeMaintenancePerYear: '每年免费保养',
+  birthdayGift: '生日礼',
+  name: '名称',
+  rate: '每元积分',
+  pendingDays: '到账天数',
+  months: '有效月数',
+  endOfMonth: '月底失效',
+  points: '积分',
+  pointsPerYuan: '每元抵扣积分',
+  newMemberPoints: '新会员积分',
+  referrerOnSignupPoints: '推荐人入会奖励',
+  referrerOnFirstQualifyingPoints: '推荐人首次消费奖励',
+  perDay: '每日上限',
+  perMonth: '每月上限',
+};
+const SECTION_NAMES: Record<string, string> = {
+  expiry: '积分有效期',
+  redemption: '积分抵现',
+  welcome: '入会礼',
+  referral: '推荐有礼',
+  marketing: '营销消息',
+  stores: '门店',
+  programName: '方案名称',
+};
+
+/** `tiers[1].threshold` → 银卡 · 年度积分门槛; `categories.maintenance.rate` → 保养 · 每元积分. */
+export function describePath(path: string, file: ProgramFile): string {
+  const tier = /^tiers\[(\d+)\]\.(\w+)$/.exec(path);
+  if (tier) return `${file.tiers[Number(tier[1])]?.name ?? '新等级'} · ${FIELD_NAMES[tier[2]!] ?? tier[2]}`;
+  const category = /^categories\.(\w+)\.(\w+)$/.exec(path);
+  if (category) {
+    const name = file.categories[category[1]!]?.name ?? category[1];
+    return `${name} · ${FIELD_NAMES[category[2]!] ?? category[2]}`;
+  }
+  const parts = path.split('.');
+  const section = SECTION_NAMES[parts[0]!.replace(/\[\d+\]$/, '')];
+  const field = parts.length > 1 ? FIELD_NAMES[parts.at(-1)!] : undefined;
+  if (section && (field || parts.length === 1)) return field ? `${section} · ${field}` : section;
+  return path;
+}
