@@ -72,16 +72,8 @@ export class ProgramVersionService {
     ) {
       return { ok: false, reason: 'version_taken', version: requested };
     }
-    let program: Program;
-    try {
-      program = parseProgram({ ...merged, version: requested ?? current.version }, 'program');
-    } catch (err) {
-      if (err instanceof ConfigError)
-        return { ok: false, reason: 'invalid_program', problems: [...err.problems] };
-      throw err;
-    }
-    const problems = problemsWith(program);
-    if (problems.length > 0) return { ok: false, reason: 'invalid_program', problems: [...problems] };
+    const program = validated({ ...merged, version: requested ?? current.version }, problemsWith);
+    if ('reason' in program) return program;
     // Both sides in the program-file form, as validated (defaults filled in), versions aside.
     const { version: _before, ...was } = before as Record<string, unknown>;
     const { version: _after, ...will } = programToInput(program) as Record<string, unknown>;
@@ -114,16 +106,8 @@ export class ProgramVersionService {
       if (requested && (requested === current.version || (await versions.exists({ _id: requested })))) {
         return { ok: false, reason: 'version_taken', version: requested };
       }
-      let program: Program;
-      try {
-        program = parseProgram({ ...merged, version }, 'program');
-      } catch (err) {
-        if (err instanceof ConfigError)
-          return { ok: false, reason: 'invalid_program', problems: [...err.problems] };
-        throw err;
-      }
-      const problems = problemsWith(program);
-      if (problems.length > 0) return { ok: false, reason: 'invalid_program', problems: [...problems] };
+      const program = validated({ ...merged, version }, problemsWith);
+      if ('reason' in program) return program;
       try {
         await versions.create({
           _id: version,
@@ -161,4 +145,21 @@ export function diffValues(before: unknown, after: unknown, path = ''): ProgramC
 
 function isPlainObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value) && !(value instanceof Date);
+}
+
+/** The program a merged input makes, or every problem with it (schema first, then `problemsWith`). */
+function validated(
+  input: Record<string, unknown>,
+  problemsWith: (program: Program) => readonly string[],
+): Program | { ok: false; reason: 'invalid_program'; problems: string[] } {
+  let program: Program;
+  try {
+    program = parseProgram(input, 'program');
+  } catch (err) {
+    if (err instanceof ConfigError)
+      return { ok: false, reason: 'invalid_program', problems: [...err.problems] };
+    throw err;
+  }
+  const problems = problemsWith(program);
+  return problems.length > 0 ? { ok: false, reason: 'invalid_program', problems: [...problems] } : program;
 }
