@@ -200,7 +200,14 @@ export async function startRuntime({
       const workers = await startWorkers(redisUrl, queues, services, program, logger, metrics, {
         deliveryRatePerSecond: config.deliveryRatePerSecond,
       });
-      steps.push({ name: 'workers', run: () => workers.close() });
+      steps.push({
+        name: 'workers',
+        run: async () => {
+          // A fan-out waiting for delivery to catch up gives its job back rather than hold the stop.
+          services.campaigns.stop();
+          await workers.close();
+        },
+      });
     }
     // The Wechaty bot with the conversation plugin (and, for WeChat, the wechat-inbound worker
     // feeding it) handing every member message to the conversation service; stopped before the

@@ -138,6 +138,8 @@ export class CampaignService {
   private readonly pageListeners: CampaignPageListener[] = [];
   private readonly completedListeners: ((campaignId: string) => Promise<void>)[] = [];
   private windowCache: { at: number; windows: CampaignWindow[] } | null = null;
+  /** Set when the process stops: a fan-out waiting for delivery ends its attempt. */
+  private stopping = false;
 
   constructor(
     private readonly ctx: ServiceContext,
@@ -145,6 +147,14 @@ export class CampaignService {
     private readonly pageSize = PAGE_SIZE,
     private readonly pacing: FanOutPacing = DEFAULT_PACING,
   ) {}
+
+  /**
+   * The process is stopping: a fan-out waiting for delivery throws, so its job goes back to the
+   * queue for another attempt (from the recorded position) instead of holding the shutdown.
+   */
+  stop(): void {
+    this.stopping = true;
+  }
 
   /** The `campaigns` queue producer; set at start-up. */
   connect(parts: { jobs: CampaignJobs }): void {
@@ -451,6 +461,7 @@ export class CampaignService {
     const giveUpAt = Date.now() + maxWaitMs;
     let waited = false;
     while ((await this.delivery.backlog()) > backlog && Date.now() < giveUpAt) {
+      if (this.stopping) throw new Error('stopping: the fan-out continues in its next attempt');
       waited = true;
       await new Promise((resolve) => setTimeout(resolve, pollMs));
     }

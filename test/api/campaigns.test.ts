@@ -299,6 +299,18 @@ describe('campaigns', () => {
     polls.length = 0;
     expect(await service.fanOut(paused)).toEqual({ status: 'paused', pages: 1 });
     expect(await deliveriesOf(paused)).toHaveLength(2);
+
+    // The process stopping while a fan-out waits: the attempt ends with an error (the job is
+    // retried from the recorded position), having written nothing more.
+    const stopped = await create();
+    const stopping = new CampaignService({ db: database, program, clock, logger }, watched, 2, pacing);
+    onPoll = async () => {
+      if (polls.length === 1) stopping.stop();
+    };
+    polls.length = 0;
+    await expect(stopping.fanOut(stopped)).rejects.toThrow('stopping');
+    expect(await deliveriesOf(stopped)).toHaveLength(2);
+    expect((await db().campaigns.findById(stopped).lean<CampaignRecord>())?.status).toBe('running');
   });
 
   it('the pacing signal counts delivery jobs waiting now, not delayed ones (real BullMQ queue)', async () => {
