@@ -43,6 +43,9 @@ describe('the staff console: program and member import', () => {
     expect(await page.locator('.page-header').innerText()).toContain('版本 2026-11-default');
     await expectAccessible(page, 'program');
 
+    // The whole file is under 全部配置, closed at first.
+    expect(await page.getByLabel('方案配置（JSON）').isVisible()).toBe(false);
+    await page.getByText('全部配置（JSON，高级）').click();
     const editor = page.getByLabel('方案配置（JSON）');
     const publish = page.getByRole('button', { name: '发布', exact: true });
     expect(await publish.isDisabled()).toBe(true);
@@ -58,11 +61,18 @@ describe('the staff console: program and member import', () => {
       .toContain('welcome.points');
     expect(await publish.isDisabled()).toBe(true);
 
-    // The whole file with two numbers changed: the check lists exactly those two.
+    // Broken JSON hides the common settings; the file as it is brings them back.
+    expect(await page.locator('main').innerText()).toContain('常用设置才会显示');
     const file = (await api.get('/api/v1/program', 'admin')).body.file;
-    file.tiers[1].threshold = 12_000;
     file.categories.maintenance.rate = 1.5;
     await editor.fill(JSON.stringify(file, null, 2));
+    // One number in the JSON (保养 rate above), one in the common settings: the check lists both.
+    const silver = page.getByLabel('银卡 年度积分门槛');
+    await silver.fill('12000x');
+    expect(await page.locator('.field__error').first().innerText()).toContain('请填写整数');
+    await silver.fill('12000');
+    expect(JSON.parse(await editor.inputValue()).tiers[1].threshold).toBe(12_000);
+    expect(await page.getByLabel('保养', { exact: true }).inputValue()).toBe('1.5');
     await page.getByRole('button', { name: '检查修改' }).click();
     const changes = page.getByRole('table', { name: '将修改的数值' });
     await expect.poll(() => changes.getByRole('row').count()).toBe(3);

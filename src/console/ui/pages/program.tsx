@@ -211,9 +211,17 @@ function ProgramEditor({ inForce, onPublished }: { inForce: ProgramInForce; onPu
     <div class="card">
       <h2>修改方案</h2>
       <p class="muted small">
-        修改下面的方案配置（JSON），先「检查修改」看将改变哪些数值，确认无误后发布。列表（如等级、门店）整体替换。
+        在「常用设置」中修改数值（其他配置在「全部配置」中修改）；先「检查修改」看将改变哪些数值，确认无误后发布。
       </p>
-      <div class="program-json">
+      <CommonSettings
+        text={text}
+        onText={(value) => {
+          setText(value);
+          setChecked(null);
+        }}
+      />
+      <details class="program-json">
+        <summary>全部配置（JSON，高级）</summary>
         <TextAreaField
           label="方案配置（JSON）"
           value={text}
@@ -223,7 +231,7 @@ function ProgramEditor({ inForce, onPublished }: { inForce: ProgramInForce; onPu
           }}
           rows={18}
         />
-      </div>
+      </details>
       <TextField
         label="版本名（可选）"
         value={version}
@@ -279,6 +287,157 @@ function ProgramEditor({ inForce, onPublished }: { inForce: ProgramInForce; onPu
         </button>
       </div>
     </div>
+  );
+}
+
+/** A number field of the common settings: where it lives in the file, and what it accepts. */
+interface NumberSetting {
+  label: string;
+  get(file: ProgramFile): number;
+  set(file: ProgramFile, value: number): void;
+  /** Whole numbers only (points, days, months). */
+  whole: boolean;
+}
+
+function settingsOf(file: ProgramFile): { group: string; settings: NumberSetting[] }[] {
+  return [
+    {
+      group: '会员等级',
+      settings: file.tiers.flatMap((tier, i) => [
+        {
+          label: `${tier.name} 年度积分门槛`,
+          get: (f: ProgramFile) => f.tiers[i]!.threshold,
+          set: (f: ProgramFile, v: number) => {
+            f.tiers[i]!.threshold = v;
+          },
+          whole: true,
+        },
+        {
+          label: `${tier.name} 积分倍数`,
+          get: (f: ProgramFile) => f.tiers[i]!.multiplier,
+          set: (f: ProgramFile, v: number) => {
+            f.tiers[i]!.multiplier = v;
+          },
+          whole: false,
+        },
+      ]),
+    },
+    {
+      group: '每消费 1 元积分',
+      settings: Object.entries(file.categories).map(([code, category]) => ({
+        label: category.name,
+        get: (f: ProgramFile) => f.categories[code]!.rate,
+        set: (f: ProgramFile, v: number) => {
+          f.categories[code]!.rate = v;
+        },
+        whole: false,
+      })),
+    },
+    {
+      group: '入会与推荐',
+      settings: [
+        {
+          label: '入会礼积分',
+          get: (f) => f.welcome.points,
+          set: (f, v) => {
+            f.welcome.points = v;
+          },
+          whole: true,
+        },
+        {
+          label: '被推荐新会员积分',
+          get: (f) => f.referral.newMemberPoints,
+          set: (f, v) => {
+            f.referral.newMemberPoints = v;
+          },
+          whole: true,
+        },
+        {
+          label: '推荐人入会奖励',
+          get: (f) => f.referral.referrerOnSignupPoints,
+          set: (f, v) => {
+            f.referral.referrerOnSignupPoints = v;
+          },
+          whole: true,
+        },
+        {
+          label: '推荐人首次消费奖励',
+          get: (f) => f.referral.referrerOnFirstQualifyingPoints,
+          set: (f, v) => {
+            f.referral.referrerOnFirstQualifyingPoints = v;
+          },
+          whole: true,
+        },
+        {
+          label: '积分有效期（月）',
+          get: (f) => f.expiry.months,
+          set: (f, v) => {
+            f.expiry.months = v;
+          },
+          whole: true,
+        },
+      ],
+    },
+  ];
+}
+
+/**
+ * The numbers staff change most, as fields over the JSON text (the one source of what is sent):
+ * a field edit rewrites the text, a text edit shows in the fields. While the text is not valid
+ * JSON the fields are hidden; a value that is not a number stays in the field, marked, and
+ * leaves the text as it was.
+ */
+function CommonSettings({ text, onText }: { text: string; onText(text: string): void }) {
+  const [drafts, setDrafts] = useState<Record<string, string>>({});
+  let file: ProgramFile | null = null;
+  try {
+    file = JSON.parse(text) as ProgramFile;
+  } catch {
+    file = null;
+  }
+  if (!file || !Array.isArray(file.tiers) || typeof file.categories !== 'object' || !file.welcome) {
+    return (
+      <p class="alert alert--warning">方案配置不是完整、有效的 JSON，请先在下方改正，常用设置才会显示。</p>
+    );
+  }
+  const current = file;
+  return (
+    <details class="common-settings" open>
+      <summary>常用设置</summary>
+      {settingsOf(current).map(({ group, settings }) => (
+        <fieldset key={group}>
+          <legend>{group}</legend>
+          <div class="settings-grid">
+            {settings.map((setting) => {
+              const typed = drafts[setting.label];
+              const pattern = setting.whole ? /^\d{1,9}$/ : /^\d{1,6}(\.\d{1,3})?$/;
+              return (
+                <TextField
+                  key={setting.label}
+                  label={setting.label}
+                  inputMode={setting.whole ? 'numeric' : 'decimal'}
+                  value={typed ?? String(setting.get(current))}
+                  error={
+                    typed !== undefined ? (setting.whole ? '请填写整数' : '请填写数字，最多 3 位小数') : null
+                  }
+                  onValue={(value) => {
+                    const trimmed = value.trim();
+                    if (!pattern.test(trimmed)) {
+                      setDrafts((d) => ({ ...d, [setting.label]: value }));
+                      return;
+                    }
+                    setDrafts(({ [setting.label]: _done, ...rest }) => rest);
+                    const next = structuredClone(current);
+                    setting.set(next, Number(trimmed));
+                    onText(JSON.stringify(next, null, 2));
+                  }}
+                />
+              );
+            })}
+          </div>
+        </fieldset>
+      ))}
+    </details>
   );
 }
 
