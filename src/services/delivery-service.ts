@@ -212,8 +212,8 @@ export class DeliveryService {
   async noteInbound(memberId: string, at: Date): Promise<number> {
     const states = this.ctx.db.delivery.states;
     // The state before this write (null: none existed, so nothing was ever held for the member,
-    // since a hold needs the customer-service window recorded there); undefined: not written.
-    let previous: Pick<DeliveryStateRecord, 'heldCount' | 'heldTracked'> | null | undefined;
+    // since a hold needs the customer-service window recorded there).
+    let previous: Pick<DeliveryStateRecord, 'heldCount' | 'heldTracked'> | null;
     try {
       previous = await states
         .findOneAndUpdate(
@@ -231,11 +231,14 @@ export class DeliveryService {
         )
         .lean<Pick<DeliveryStateRecord, 'heldCount' | 'heldTracked'>>();
     } catch (err) {
-      // The state exists with a later inbound: nothing to open.
+      // The state exists with this inbound or a later one (two messages in the same second, or a
+      // re-delivery): that one opened the window and released what was held; nothing to do.
       if (!isDuplicateKeyError(err)) throw err;
+      return 0;
     }
-    const counted = previous?.heldTracked === true;
-    if (previous === null || (counted && !((previous?.heldCount ?? 0) > 0))) return 0;
+    if (previous === null) return 0;
+    const counted = previous.heldTracked === true;
+    if (counted && !((previous.heldCount ?? 0) > 0)) return 0;
     const held = await this.ctx.db.delivery.deliveries
       .find({ memberId, status: 'held' }, { _id: 1, round: 1 })
       .lean<Pick<DeliveryRecord, '_id' | 'round'>[]>();

@@ -298,8 +298,12 @@ describe('delivery', () => {
     const deliveries = h.runtime.services.db.delivery.deliveries;
     await deliveries.updateOne({ _id: key }, { $set: { status: 'held' } });
     expect(await delivery().noteInbound(m.id, later(2_000))).toBe(0);
-    // ...but a state from before the counter (no `heldTracked`) has its held records looked up.
+    // ...but a state from before the counter (no `heldTracked`) has its held records looked up,
+    // once a newer inbound comes: one no newer than the recorded one (two messages in the same
+    // second, a re-delivery) opens nothing and looks for nothing.
     await h.runtime.services.db.delivery.states.updateOne({ _id: m.id }, { $unset: { heldTracked: 1 } });
+    expect(await delivery().noteInbound(m.id, later(2_000))).toBe(0);
+    expect(await delivery().noteInbound(m.id, later(1_500))).toBe(0);
     expect(await delivery().noteInbound(m.id, later(3_000))).toBe(1);
     expect(await settle(key, ['sent'])).toMatchObject({ round: sent.round + 1 });
     expect(await state()).toMatchObject({ heldTracked: true, heldCount: 0 });
