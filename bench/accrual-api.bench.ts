@@ -3,11 +3,13 @@
  * (QUALITY.md: ≥ 1,000/s, p99 ≤ 50 ms). Phase 1: closed loop with 32 concurrent callers for the
  * maximum rate. Phase 2: open loop at 1,000 requests/s (or half the maximum, if lower) for the latency distribution.
  * Every response must be a 201 with points; the ledger must hold exactly one earn per request.
+ * `BENCH_CPU_PROF=<dir>` writes a CPU profile of the server over the closed loop
+ * (`bench/fixtures/cpu-profile-on-signal.mjs`).
  */
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { MongoClient } from 'mongodb';
 import { defaultProgram } from '../src/config/default-program';
 import { newMemberRecord } from '../src/services/new-member-record';
@@ -16,11 +18,19 @@ import { spawnMain } from '../test/helpers/spawn-main';
 const MEMBERS = 10_000;
 const KEY = 'bench-store-key-0123456789';
 const dataDir = mkdtempSync(join(tmpdir(), 'chezhu-bench-accrual-'));
+const profileDir = process.env.BENCH_CPU_PROF ? resolve(process.env.BENCH_CPU_PROF) : null;
+if (profileDir) mkdirSync(profileDir, { recursive: true });
 const server = spawnMain({
   PORT: '0',
   DATA_DIR: dataDir,
   LOG_LEVEL: 'info',
   STAFF_API_KEYS: `store@main:${KEY}`,
+  ...(profileDir
+    ? {
+        NODE_OPTIONS: `--import=${resolve('bench/fixtures/cpu-profile-on-signal.mjs')}`,
+        BENCH_CPU_PROF_DIR: profileDir,
+      }
+    : {}),
 });
 // Whatever happens to this run, the server it started must not outlive it.
 process.on('exit', () => {
@@ -85,6 +95,7 @@ await Promise.all(Array.from({ length: 500 }, () => post()));
 
 const closedSeconds = 8;
 const closed: number[] = [];
+if (profileDir) server.child.kill('SIGUSR2');
 const closedStart = performance.now();
 await Promise.all(
   Array.from({ length: 32 }, async () => {
@@ -92,6 +103,7 @@ await Promise.all(
   }),
 );
 const maxRate = closed.length / ((performance.now() - closedStart) / 1000);
+if (profileDir) server.child.kill('SIGUSR2');
 
 // Latency at the target rate, or at half the measured maximum when that is lower (an open loop
 // above the maximum only measures queueing).
