@@ -290,95 +290,59 @@ function ProgramEditor({ inForce, onPublished }: { inForce: ProgramInForce; onPu
   );
 }
 
-/** A number field of the common settings: where it lives in the file, and what it accepts. */
+/** A number field of the common settings: its path in the program file, and what it accepts. */
 interface NumberSetting {
   label: string;
-  get(file: ProgramFile): number;
-  set(file: ProgramFile, value: number): void;
-  /** Whole numbers only (points, days, months). */
+  path: (string | number)[];
+  /** Whole numbers only (points, months). */
   whole: boolean;
 }
 
 function settingsOf(file: ProgramFile): { group: string; settings: NumberSetting[] }[] {
+  const points = (label: string, ...path: string[]) => ({ label, path, whole: true });
   return [
     {
       group: '会员等级',
       settings: file.tiers.flatMap((tier, i) => [
-        {
-          label: `${tier.name} 年度积分门槛`,
-          get: (f: ProgramFile) => f.tiers[i]!.threshold,
-          set: (f: ProgramFile, v: number) => {
-            f.tiers[i]!.threshold = v;
-          },
-          whole: true,
-        },
-        {
-          label: `${tier.name} 积分倍数`,
-          get: (f: ProgramFile) => f.tiers[i]!.multiplier,
-          set: (f: ProgramFile, v: number) => {
-            f.tiers[i]!.multiplier = v;
-          },
-          whole: false,
-        },
+        { label: `${tier.name} 年度积分门槛`, path: ['tiers', i, 'threshold'], whole: true },
+        { label: `${tier.name} 积分倍数`, path: ['tiers', i, 'multiplier'], whole: false },
       ]),
     },
     {
       group: '每消费 1 元积分',
       settings: Object.entries(file.categories).map(([code, category]) => ({
         label: category.name,
-        get: (f: ProgramFile) => f.categories[code]!.rate,
-        set: (f: ProgramFile, v: number) => {
-          f.categories[code]!.rate = v;
-        },
+        path: ['categories', code, 'rate'],
         whole: false,
       })),
     },
     {
       group: '入会与推荐',
       settings: [
-        {
-          label: '入会礼积分',
-          get: (f) => f.welcome.points,
-          set: (f, v) => {
-            f.welcome.points = v;
-          },
-          whole: true,
-        },
-        {
-          label: '被推荐新会员积分',
-          get: (f) => f.referral.newMemberPoints,
-          set: (f, v) => {
-            f.referral.newMemberPoints = v;
-          },
-          whole: true,
-        },
-        {
-          label: '推荐人入会奖励',
-          get: (f) => f.referral.referrerOnSignupPoints,
-          set: (f, v) => {
-            f.referral.referrerOnSignupPoints = v;
-          },
-          whole: true,
-        },
-        {
-          label: '推荐人首次消费奖励',
-          get: (f) => f.referral.referrerOnFirstQualifyingPoints,
-          set: (f, v) => {
-            f.referral.referrerOnFirstQualifyingPoints = v;
-          },
-          whole: true,
-        },
-        {
-          label: '积分有效期（月）',
-          get: (f) => f.expiry.months,
-          set: (f, v) => {
-            f.expiry.months = v;
-          },
-          whole: true,
-        },
+        points('入会礼积分', 'welcome', 'points'),
+        points('被推荐新会员积分', 'referral', 'newMemberPoints'),
+        points('推荐人入会奖励', 'referral', 'referrerOnSignupPoints'),
+        points('推荐人首次消费奖励', 'referral', 'referrerOnFirstQualifyingPoints'),
+        points('积分有效期（月）', 'expiry', 'months'),
       ],
     },
   ];
+}
+
+/** The value at `path` in a parsed program file. */
+function valueAt(file: ProgramFile, path: readonly (string | number)[]): unknown {
+  let node: unknown = file;
+  for (const key of path) node = (node as Record<string | number, unknown> | undefined)?.[key];
+  return node;
+}
+
+/** A copy of the file with `value` at `path` (every step of which exists). */
+function withValueAt(file: ProgramFile, path: readonly (string | number)[], value: number): ProgramFile {
+  const next = structuredClone(file);
+  let node = next as unknown as Record<string | number, unknown>;
+  for (const key of path.slice(0, -1)) node = node[key] as Record<string | number, unknown>;
+  node[path.at(-1)!] = value;
+  return next;
 }
 
 /**
@@ -416,7 +380,7 @@ function CommonSettings({ text, onText }: { text: string; onText(text: string): 
                   key={setting.label}
                   label={setting.label}
                   inputMode={setting.whole ? 'numeric' : 'decimal'}
-                  value={typed ?? String(setting.get(current))}
+                  value={typed ?? String(valueAt(current, setting.path))}
                   error={
                     typed !== undefined ? (setting.whole ? '请填写整数' : '请填写数字，最多 3 位小数') : null
                   }
@@ -427,9 +391,7 @@ function CommonSettings({ text, onText }: { text: string; onText(text: string): 
                       return;
                     }
                     setDrafts(({ [setting.label]: _done, ...rest }) => rest);
-                    const next = structuredClone(current);
-                    setting.set(next, Number(trimmed));
-                    onText(JSON.stringify(next, null, 2));
+                    onText(JSON.stringify(withValueAt(current, setting.path, Number(trimmed)), null, 2));
                   }}
                 />
               );
