@@ -146,7 +146,10 @@ function launch(binary: string, dir: string, port: number): ChildProcess {
     `while kill -0 ${process.pid} 2>/dev/null && kill -0 $child 2>/dev/null; do sleep 0.5 & wait $!; done`,
     `kill -TERM $child 2>/dev/null; wait $child`,
   ].join('\n');
-  const proc = spawn('/bin/sh', ['-c', script, binary, ...args], { stdio: 'ignore', detached: false });
+  // Its own process group: a terminal's Ctrl+C sends SIGINT to the whole foreground group, and
+  // redis-server dying of it before our ordered shutdown stops it looked like a crash (a level-50
+  // "exited; restarting it"). The parent stops it with SIGTERM; the watchdog covers a dead parent.
+  const proc = spawn('/bin/sh', ['-c', script, binary, ...args], { stdio: 'ignore', detached: true });
   proc.unref();
   return proc;
 }

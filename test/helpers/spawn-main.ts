@@ -9,7 +9,11 @@ export interface MainProcess {
 }
 
 /** Starts `src/main.ts` the way `npm start` does, with only the given environment. */
-export function spawnMain(env: Record<string, string>, args: string[] = []): MainProcess {
+export function spawnMain(
+  env: Record<string, string>,
+  args: string[] = [],
+  options: { ownProcessGroup?: boolean } = {},
+): MainProcess {
   const base: Record<string, string> = {};
   for (const name of ['PATH', 'HOME', 'TMPDIR', 'LANG']) {
     const value = process.env[name];
@@ -18,6 +22,9 @@ export function spawnMain(env: Record<string, string>, args: string[] = []): Mai
   const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts', ...args], {
     env: { ...base, ...env },
     stdio: ['pipe', 'pipe', 'pipe'],
+    // A group of its own lets a test signal it the way a terminal does (every process in the
+    // foreground group at once).
+    detached: options.ownProcessGroup ?? false,
   });
   let out = '';
   let err = '';

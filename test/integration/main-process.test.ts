@@ -13,8 +13,8 @@ afterAll(() => {
   dir.remove();
 });
 
-function start(env: Record<string, string> = {}) {
-  const p = spawnMain({ PORT: '0', DATA_DIR: dir.path, LOG_LEVEL: 'info', ...env });
+function start(env: Record<string, string> = {}, options: { ownProcessGroup?: boolean } = {}) {
+  const p = spawnMain({ PORT: '0', DATA_DIR: dir.path, LOG_LEVEL: 'info', ...env }, [], options);
   running.push(p);
   return p;
 }
@@ -104,6 +104,33 @@ describe('npm start (src/main.ts) as a process', () => {
     expect((await third.exited).code).toBe(0);
     expect(redisServersIn(dir.path)).toEqual([]);
   }, 90_000);
+
+  it('Ctrl+C in a terminal (SIGINT to the whole process group) is a quiet, ordered stop, not a crash', async () => {
+    const p = start({}, { ownProcessGroup: true });
+    await p.ready;
+    expect(redisServersIn(dir.path)).toHaveLength(1);
+    const pid = p.child.pid;
+    if (pid === undefined) throw new Error('no pid');
+    const redisLog = `${dir.path}/redis/redis.log`;
+    const logBefore = readFileSync(redisLog, 'utf8').length;
+    // What the terminal does on Ctrl+C: the signal goes to every process of the foreground group.
+    process.kill(-pid, 'SIGINT');
+    expect(await p.exited).toEqual({ code: 0, signal: null });
+    const entries = p
+      .stdout()
+      .split('\n')
+      .filter((l) => l.startsWith('{'))
+      .map((l) => JSON.parse(l) as { level: number; msg: string });
+    expect(entries.filter((e) => e.level >= 50)).toEqual([]);
+    expect(entries.map((e) => e.msg)).not.toContain('embedded redis-server exited; restarting it');
+    expect(entries.map((e) => e.msg)).toContain('embedded redis-server stopped');
+    // Whether redis-server died of the terminal's SIGINT before the app stopped it is a race; that
+    // it never received one is not: only the app's own SIGTERM reaches it.
+    const redisSaw = readFileSync(redisLog, 'utf8').slice(logBefore);
+    expect(redisSaw).toContain('Received SIGTERM');
+    expect(redisSaw).not.toContain('Received SIGINT');
+    expect(redisServersIn(dir.path)).toEqual([]);
+  }, 60_000);
 
   it('stops with one clear line naming the variable when the environment is wrong', async () => {
     const bad = start({ PORT: 'abc' });
