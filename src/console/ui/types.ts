@@ -260,6 +260,19 @@ export interface MissingPointsReport {
   channel: string;
   status: 'open' | 'resolving' | 'resolved' | 'rejected';
   openedAt: string;
+  /** Null when the member has been erased since. */
+  member: { name: string | null; mobile: string | null; tierName: string } | null;
+  proposedPoints: number | null;
+  /** What the program would have given, per category, the likeliest first. */
+  proposals: MissingPointsProposal[];
+}
+
+export interface MissingPointsProposal {
+  category: string;
+  categoryName: string;
+  points: number;
+  qualifyingPoints: number;
+  explanation: string;
 }
 
 export interface Reward {
