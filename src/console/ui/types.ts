@@ -38,6 +38,27 @@ export interface ProgramFile {
   };
   redemption: { pointsPerYuan: number };
   stores: { id: string; name: string; phone?: string; hours?: string }[];
+  /** Care messages (service notices): when they go out, and each kind on or off with its timing. */
+  care?: {
+    sendAt: string;
+    birthday: { enabled: boolean };
+    maintenanceDue: {
+      enabled: boolean;
+      monthsAfterService: number;
+      kmAfterService: number;
+      daysBefore: number[];
+    };
+    insuranceRenewal: { enabled: boolean; daysBefore: number[] };
+    inspectionDue: { enabled: boolean; daysBefore: number[] };
+    pointsExpiring: { enabled: boolean; daysBefore: number[]; minPoints: number };
+    postService: { enabled: boolean; delayDays: number };
+    voucherExpiring: { enabled: boolean; daysBefore: number[] };
+  };
+  marketing?: {
+    caps: { perDay: number; perMonth: number };
+    quietHours: { start: string; end: string };
+    winBack: { enabled: boolean; afterDaysWithoutVisit: number };
+  };
   [key: string]: unknown;
 }
 
