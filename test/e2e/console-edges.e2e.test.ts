@@ -4,7 +4,13 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { TransactionRecord } from '../../src/data/models/transaction-model';
 import { type ApiHarness, startApiHarness } from '../helpers/api-harness';
 import { launchChromium } from '../helpers/chromium';
-import { consoleContext, screenshot, signIn, watchProblems } from '../helpers/console-browser';
+import {
+  consoleContext,
+  expectAccessible,
+  screenshot,
+  signIn,
+  watchProblems,
+} from '../helpers/console-browser';
 import { testKeys } from '../helpers/test-config';
 
 /**
@@ -33,8 +39,9 @@ afterEach(async () => {
   await context?.close();
 });
 
-async function openConsole(key: string, clockAt?: string): Promise<void> {
-  context = await consoleContext(browser);
+async function openConsole(key: string, options: { clockAt?: string; forAxe?: boolean } = {}): Promise<void> {
+  const { clockAt, forAxe = false } = options;
+  context = await consoleContext(browser, { forAxe });
   if (clockAt) await context.clock.install({ time: new Date(clockAt) });
   page = await context.newPage();
   problems = watchProblems(page);
@@ -46,7 +53,7 @@ const heading = () => page.getByRole('heading', { level: 1 }).innerText();
 describe('console edges', () => {
   it('records 「¥1,234.56」 as 123,456 fen at the moment of 记录消费, unless the time was edited', async () => {
     const member = await api.insertMember({ name: '钱女士', mobile: '13711112468' });
-    await openConsole(testKeys.store, '2026-11-25T10:00:00+08:00');
+    await openConsole(testKeys.store, { clockAt: '2026-11-25T10:00:00+08:00' });
     await page.goto(`${api.url}/console#/members/${member._id}`);
     await expect.poll(heading).toBe('钱女士');
     const time = page.getByLabel('消费时间');
@@ -107,7 +114,7 @@ describe('console edges', () => {
       'marketing',
     );
     expect(created.status).toBe(201);
-    await openConsole(testKeys.marketing);
+    await openConsole(testKeys.marketing, { forAxe: true });
     await page.goto(`${api.url}/console#/campaigns/${created.body.id}`);
     await expect.poll(heading).toBe('测试收件人活动');
 
@@ -121,6 +128,7 @@ describe('console edges', () => {
     const chips = page.getByRole('list', { name: '已选会员' });
     await expect.poll(() => chips.innerText()).toContain('刘测试 · 139****7777');
     expect(await matches.getByRole('button', { name: /刘测试/ }).isDisabled()).toBe(true);
+    await expectAccessible(page, 'test recipients picked');
     await screenshot(page, 'edges-test-recipient');
 
     const [request, response] = await Promise.all([
@@ -147,7 +155,7 @@ describe('console edges', () => {
       'store',
     );
     expect(opened.status).toBe(201);
-    await openConsole(testKeys.store);
+    await openConsole(testKeys.store, { forAxe: true });
     await page.goto(`${api.url}/console#/missing-points`);
     const queue = page.getByRole('table', { name: '待处理的积分未到账报告' });
     const row = queue.getByRole('row').filter({ hasText: '保养积分没到账' });
@@ -164,6 +172,7 @@ describe('console edges', () => {
     const points = dialog.getByLabel('补录积分');
     expect(await points.inputValue()).toBe('1357');
     expect(await dialog.getByTestId('proposal-explanation').innerText()).toContain('保养消费 ¥1,234.56');
+    await expectAccessible(page, 'resolve dialog with a proposal');
     // Another kind of purchase proposes its own figure; staff may still change it.
     await dialog.getByLabel('按哪类消费计算').selectOption('vehicle');
     await expect.poll(() => points.inputValue()).toBe('135');
