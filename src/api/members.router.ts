@@ -7,12 +7,13 @@ import { normalizePlate } from '../rules/normalize-plate';
 import { consentHistory } from '../services/consent-history';
 import { memberView } from '../services/member-view';
 import type { Services } from '../services/services';
+import { memberSearchText } from './member-search-text';
 import { mainlandMobile, memberId } from './schemas';
 import { requireRole } from './staff-auth';
 import { handle, parseInput } from './validate';
 
-/** Members sharing a plate (a family car) are listed up to this many. */
-const PLATE_MATCHES = 20;
+/** Members sharing a plate (a family car), or matching a name search, are listed up to this many. */
+const SEARCH_MATCHES = 20;
 
 /** A plate as staff type it (`粤b·d12345`), normalised (`粤BD12345`); not a plate → 400. */
 const plateQuery = z.string().transform((text, ctx) => {
@@ -24,28 +25,34 @@ const plateQuery = z.string().transform((text, ctx) => {
   return plate;
 });
 
-/** Member lookup for staff: search by mobile or plate, detail, explained ledger, vouchers. */
+/** Member lookup for staff: search by mobile, plate, or mobile ending / name part, detail, explained ledger, vouchers. */
 export function membersRouter(services: Services): Router {
   const router = Router();
   const { db } = services;
 
   const searchQuery = z
-    .strictObject({ mobile: mainlandMobile.optional(), plate: plateQuery.optional() })
-    .refine((q) => (q.mobile === undefined) !== (q.plate === undefined), {
-      message: '请提供 mobile 或 plate 其中一项',
+    .strictObject({
+      mobile: mainlandMobile.optional(),
+      plate: plateQuery.optional(),
+      q: memberSearchText.optional(),
+    })
+    .refine((q) => [q.mobile, q.plate, q.q].filter((v) => v !== undefined).length === 1, {
+      message: '请提供 mobile、plate 或 q 其中一项',
     });
   router.get(
     '/members',
     requireRole('store', 'marketing'),
     handle(async (req, res) => {
-      const { mobile, plate } = parseInput(searchQuery, req.query);
-      const members = mobile
-        ? await db.members.find({ mobile, status: 'active' }).limit(1).lean<MemberRecord[]>()
-        : await db.members
-            .find({ 'vehicles.plate': plate, status: 'active' })
-            .sort({ signedUpAt: 1 })
-            .limit(PLATE_MATCHES)
-            .lean<MemberRecord[]>();
+      const { mobile, plate, q } = parseInput(searchQuery, req.query);
+      const members = q
+        ? await db.memberStore.search(q, SEARCH_MATCHES)
+        : mobile
+          ? await db.members.find({ mobile, status: 'active' }).limit(1).lean<MemberRecord[]>()
+          : await db.members
+              .find({ 'vehicles.plate': plate, status: 'active' })
+              .sort({ signedUpAt: 1 })
+              .limit(SEARCH_MATCHES)
+              .lean<MemberRecord[]>();
       const now = services.clock();
       const program = services.program.current();
       const full = res.locals.staff?.role === 'admin';

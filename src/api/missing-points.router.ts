@@ -2,6 +2,7 @@ import { Router } from 'express';
 import { z } from 'zod';
 import { AppError } from '../lib/app-error';
 import { parseIsoDate } from '../rules/local-date';
+import { missingPointsQueue } from '../services/missing-points-queue';
 import type { DecideOutcome } from '../services/missing-points-service';
 import type { Services } from '../services/services';
 import { memberId, positiveFen, storeId } from './schemas';
@@ -12,7 +13,10 @@ import { handle, parseInput } from './validate';
 const reportId = z.string().regex(/^[0-9a-f]{24}$/, '报告编号格式不正确');
 const reason = z.string().trim().min(1, '请填写原因').max(200, '原因最多 200 个字');
 
-/** Points-missing reports (积分没到账): open for a member, the staff queue, resolve or reject. */
+/**
+ * Points-missing reports (积分没到账): open for a member, the staff queue (each report with its
+ * member and the points the program proposes), resolve or reject.
+ */
 export function missingPointsRouter(services: Services): Router {
   const router = Router();
 
@@ -65,7 +69,10 @@ export function missingPointsRouter(services: Services): Router {
       const query = parseInput(listQuery, req.query);
       const store = listingStore(res.locals.staff!, query.storeId);
       const reports = await services.missingPoints.listOpen({ storeId: store });
-      res.json({ reports });
+      const full = res.locals.staff?.role === 'admin';
+      res.json({
+        reports: await missingPointsQueue(services, () => services.campaigns.windows(), reports, full),
+      });
     }),
   );
 

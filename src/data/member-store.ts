@@ -287,6 +287,29 @@ export class MemberStore {
     return (await this.members.collection.findOne(filter)) as MemberRecord | null;
   }
 
+  /**
+   * Active members matching what staff typed, oldest member first, at most `limit`: a whole mobile
+   * number (the unique mobile index), the last digits of one (`1234`: a suffix match over the
+   * mobile index's keys), or a part of the name (the name index's keys). `text` is literal: any
+   * regular-expression character in it is escaped.
+   */
+  async search(
+    query: { mobile: string } | { mobileEnding: string } | { nameContains: string },
+    limit: number,
+  ): Promise<MemberRecord[]> {
+    const filter =
+      'mobile' in query
+        ? { mobile: query.mobile }
+        : 'mobileEnding' in query
+          ? { mobile: { $regex: `${escapeRegExp(query.mobileEnding)}$` } }
+          : { name: { $regex: escapeRegExp(query.nameContains) } };
+    return this.members
+      .find({ ...filter, status: 'active' })
+      .sort({ signedUpAt: 1 })
+      .limit(limit)
+      .lean<MemberRecord[]>();
+  }
+
   /** A member's ledger in the order it was applied, including entries still in the outbox. */
   async ledgerOf(
     memberId: string,
@@ -363,4 +386,8 @@ function backoff(attempt: number): Promise<void> {
   if (attempt < 2) return Promise.resolve();
   const ceiling = Math.min(2 + attempt, 25);
   return new Promise((resolve) => setTimeout(resolve, Math.random() * ceiling));
+}
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }

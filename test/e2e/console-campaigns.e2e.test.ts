@@ -17,6 +17,7 @@ let browser: Browser;
 let page: Page;
 const TAG = `spring-${randomBytes(3).toString('hex')}`;
 let staffOpenid: string;
+let staffMobile: string;
 let problems: () => string[];
 
 beforeAll(async () => {
@@ -40,7 +41,7 @@ beforeAll(async () => {
   await member(false, false);
   // A colleague's own account for the test send, outside the audience.
   staffOpenid = `o_staff_${randomBytes(4).toString('hex')}`;
-  await api.insertMember({ openid: staffOpenid, marketingConsent: true });
+  staffMobile = (await api.insertMember({ openid: staffOpenid, marketingConsent: true })).mobile!;
   browser = await launchChromium();
   page = await (await consoleContext(browser)).newPage();
   problems = watchProblems(page);
@@ -83,8 +84,9 @@ describe('the staff console: a campaign from a template to completion', () => {
     const id = new URL(page.url()).hash.split('/')[2]!;
     expect(id).toMatch(/^[0-9a-f]{24}$/);
 
-    // A test send to a colleague's openid goes out now, outside the audience.
-    await page.getByLabel('测试接收人').fill(staffOpenid);
+    // A test send to a colleague, picked by mobile, goes out now, outside the audience.
+    await page.getByLabel('测试接收人').fill(staffMobile);
+    await page.getByRole('list', { name: '匹配的会员' }).getByRole('button').click();
     await page.getByRole('button', { name: '发送测试' }).click();
     await expect
       .poll(() => page.getByRole('status').filter({ hasText: '已交付 1 人' }).count())

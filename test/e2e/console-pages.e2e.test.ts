@@ -200,6 +200,9 @@ describe('the staff console pages', () => {
       .getByRole('button', { name: '补录' })
       .click();
     const resolve = page.getByRole('dialog', { name: '补录积分' });
+    // Pre-filled with the program's proposal; emptied, it is refused like the missing reason.
+    expect(await resolve.getByLabel('补录积分').inputValue()).not.toBe('');
+    await resolve.getByLabel('补录积分').fill('');
     await resolve.getByRole('button', { name: '确认补录' }).click();
     await expect.poll(() => resolve.getByRole('alert').count()).toBe(2);
     await expectAccessible(page, 'resolve dialog with errors');

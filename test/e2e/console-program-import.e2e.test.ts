@@ -77,11 +77,11 @@ describe('the staff console: program and member import', () => {
     const changes = page.getByRole('table', { name: '将修改的数值' });
     await expect.poll(() => changes.getByRole('row').count()).toBe(3);
     const text = await changes.innerText();
-    expect(text).toContain('tiers[1].threshold');
     expect(text).toContain('银卡 · 年度积分门槛');
-    expect(text).toContain('保养 · 每元积分');
+    expect(text).toContain('保养 · 每消费 1 元积分');
     expect(text).toContain('12,000');
-    expect(text).toContain('categories.maintenance.rate');
+    expect(text).not.toContain('tiers[1].threshold');
+    expect(text).not.toContain('categories.maintenance.rate');
     expect(await publish.isDisabled()).toBe(false);
     await expectAccessible(page, 'program checked');
     await screenshot(page, 'program-check');

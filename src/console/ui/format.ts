@@ -81,10 +81,3 @@ export function counterTransactionId(now: Date): string {
   const random = Math.random().toString(36).slice(2, 6).toUpperCase();
   return `POS-${p.y}${p.m}${p.d}${p.hh}${p.mm}${seconds}-${random}`;
 }
-
-/** ¥ typed by a person ("12", "12.3", "12.34") as integer fen, or null when it is not an amount. */
-export function yuanToFen(value: string): number | null {
-  const match = /^\s*(\d{1,9})(?:\.(\d{1,2}))?\s*$/.exec(value);
-  if (!match) return null;
-  return Number(match[1]) * 100 + Number((match[2] ?? '').padEnd(2, '0'));
-}

@@ -38,6 +38,27 @@ export interface ProgramFile {
   };
   redemption: { pointsPerYuan: number };
   stores: { id: string; name: string; phone?: string; hours?: string }[];
+  /** Care messages (service notices): when they go out, and each kind on or off with its timing. */
+  care?: {
+    sendAt: string;
+    birthday: { enabled: boolean };
+    maintenanceDue: {
+      enabled: boolean;
+      monthsAfterService: number;
+      kmAfterService: number;
+      daysBefore: number[];
+    };
+    insuranceRenewal: { enabled: boolean; daysBefore: number[] };
+    inspectionDue: { enabled: boolean; daysBefore: number[] };
+    pointsExpiring: { enabled: boolean; daysBefore: number[]; minPoints: number };
+    postService: { enabled: boolean; delayDays: number };
+    voucherExpiring: { enabled: boolean; daysBefore: number[] };
+  };
+  marketing?: {
+    caps: { perDay: number; perMonth: number };
+    quietHours: { start: string; end: string };
+    winBack: { enabled: boolean; afterDaysWithoutVisit: number };
+  };
   [key: string]: unknown;
 }
 
@@ -260,6 +281,19 @@ export interface MissingPointsReport {
   channel: string;
   status: 'open' | 'resolving' | 'resolved' | 'rejected';
   openedAt: string;
+  /** Null when the member has been erased since. */
+  member: { name: string | null; mobile: string | null; tierName: string } | null;
+  proposedPoints: number | null;
+  /** What the program would have given, per category, the likeliest first. */
+  proposals: MissingPointsProposal[];
+}
+
+export interface MissingPointsProposal {
+  category: string;
+  categoryName: string;
+  points: number;
+  qualifyingPoints: number;
+  explanation: string;
 }
 
 export interface Reward {

@@ -210,8 +210,10 @@ const memberSchema = new Schema<MemberRecord>(
 memberSchema.index({ mobile: 1 }, { unique: true, partialFilterExpression: { mobile: { $type: 'string' } } });
 memberSchema.index({ openid: 1 }, { unique: true, partialFilterExpression: { openid: { $type: 'string' } } });
 memberSchema.index({ referralCode: 1 }, { unique: true });
-// Staff look members up by plate at the counter.
+// Staff look members up by plate at the counter, and by name (a part of it: the keys are scanned,
+// not the documents) when picking campaign test recipients.
 memberSchema.index({ 'vehicles.plate': 1 });
+memberSchema.index({ name: 1 });
 // Nightly scans read only the members due (RULES.md §3).
 memberSchema.index({ nextAccountEventAt: 1 });
 memberSchema.index({ tierReviewAt: 1 });

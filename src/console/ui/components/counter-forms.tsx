@@ -1,4 +1,4 @@
-import { useState } from 'preact/hooks';
+import { useEffect, useState } from 'preact/hooks';
 import { ApiError } from '../api';
 import {
   counterTransactionId,
@@ -7,17 +7,21 @@ import {
   formatYuan,
   fromLocalInput,
   toLocalInput,
-  yuanToFen,
 } from '../format';
+import { parseYuanToFen } from '../parse-amount';
 import { useSession } from '../session';
 import type { RefundResult, TransactionResult } from '../types';
 import { ErrorBox } from './error-box';
 import { SelectField, TextField } from './field';
 import { useToast } from './toasts';
 
+/** How often the untouched 消费时间 field moves on to show the time it would record. */
+const CLOCK_TICK_MS = 20_000;
+
 /**
- * 记录消费 at the counter (`POST /transactions`): category, amount in yuan, time, and a generated
- * `POS-…` number that makes a repeated submit harmless (the API answers the same result).
+ * 记录消费 at the counter (`POST /transactions`): category, amount in yuan (as people write it:
+ * `¥1,234.56`), time, and a generated `POS-…` number that makes a repeated submit harmless (the API
+ * answers the same result). 消费时间 is the moment of 记录消费 unless staff changed the field.
  */
 export function TransactionForm({ memberId, onRecorded }: { memberId: string; onRecorded(): void }) {
   const { api, program } = useSession();
@@ -26,18 +30,27 @@ export function TransactionForm({ memberId, onRecorded }: { memberId: string; on
   const [category, setCategory] = useState(categories[0]?.value ?? '');
   const [amount, setAmount] = useState('');
   const [occurredAt, setOccurredAt] = useState(() => toLocalInput(new Date()));
+  /** True once staff typed a time: then that time is recorded, not the moment of submitting. */
+  const [timeEdited, setTimeEdited] = useState(false);
   const [transactionId, setTransactionId] = useState(() => counterTransactionId(new Date()));
   const [errors, setErrors] = useState<Record<string, string>>({});
   const [error, setError] = useState<unknown>(null);
   const [result, setResult] = useState<TransactionResult | null>(null);
   const [busy, setBusy] = useState(false);
 
+  useEffect(() => {
+    if (timeEdited) return;
+    const timer = setInterval(() => setOccurredAt(toLocalInput(new Date())), CLOCK_TICK_MS);
+    return () => clearInterval(timer);
+  }, [timeEdited]);
+
   const submit = async (event: Event) => {
     event.preventDefault();
-    const amountFen = yuanToFen(amount);
-    const at = fromLocalInput(occurredAt);
+    const amountFen = parseYuanToFen(amount);
+    const at = timeEdited ? fromLocalInput(occurredAt) : new Date().toISOString();
     const local: Record<string, string> = {};
-    if (amountFen === null || amountFen <= 0) local.amountFen = '请填写消费金额（元），例如 680 或 680.50';
+    if (amountFen === null || amountFen <= 0)
+      local.amountFen = '请填写消费金额（元），例如 680、680.50 或 ¥1,234.56';
     if (!at) local.occurredAt = '请选择消费时间';
     if (!transactionId.trim()) local.transactionId = '请填写单号';
     setErrors(local);
@@ -59,6 +72,8 @@ export function TransactionForm({ memberId, onRecorded }: { memberId: string; on
       notify(answer.duplicate ? '这笔消费之前已记录，结果与上次相同' : `已记录消费，积分 +${answer.points}`);
       setAmount('');
       setTransactionId(counterTransactionId(new Date()));
+      setTimeEdited(false);
+      setOccurredAt(toLocalInput(new Date()));
       onRecorded();
     } catch (err) {
       if (err instanceof ApiError) {
@@ -89,8 +104,12 @@ export function TransactionForm({ memberId, onRecorded }: { memberId: string; on
           label="消费时间"
           type="datetime-local"
           value={occurredAt}
-          onValue={setOccurredAt}
+          onValue={(value) => {
+            setOccurredAt(value);
+            setTimeEdited(true);
+          }}
           error={errors.occurredAt}
+          hint={timeEdited ? '按填写的时间记录' : '不修改则按点击「记录消费」的时间记录'}
         />
         <TextField
           label="单号"

@@ -3,7 +3,7 @@ import { CampaignStatusBadge } from '../components/campaign-status-badge';
 import { useConfirm } from '../components/confirm';
 import { DataTable } from '../components/data-table';
 import { ErrorBox } from '../components/error-box';
-import { TextAreaField } from '../components/field';
+import { MemberPicker, type PickedMember } from '../components/member-picker';
 import { PageHeader } from '../components/page-header';
 import { Stats } from '../components/stat';
 import { useToast } from '../components/toasts';
@@ -215,11 +215,11 @@ function Progress({ campaign }: { campaign: Campaign }) {
   );
 }
 
-/** Sends the message now to a few staff (their openids or member numbers), under the delivery policy. */
+/** Sends the message now to a few members picked by mobile or name, under the delivery policy. */
 function TestSend({ campaignId }: { campaignId: string }) {
   const { api } = useSession();
   const notify = useToast();
-  const [targets, setTargets] = useState('');
+  const [recipients, setRecipients] = useState<PickedMember[]>([]);
   const [error, setError] = useState<unknown>(null);
   const [result, setResult] = useState<{
     sent: { memberId: string; status: string }[];
@@ -229,18 +229,13 @@ function TestSend({ campaignId }: { campaignId: string }) {
 
   const submit = async (event: Event) => {
     event.preventDefault();
-    const list = targets
-      .split(/[\s,，]+/)
-      .map((t) => t.trim())
-      .filter(Boolean);
-    const memberIds = list.filter((t) => /^[0-9a-f]{24}$/.test(t));
-    const openids = list.filter((t) => !/^[0-9a-f]{24}$/.test(t));
+    const memberIds = recipients.map((m) => m.id);
     setBusy(true);
     setError(null);
     try {
       const answer = await api.post<{ sent: { memberId: string; status: string }[]; notFound: string[] }>(
         `/campaigns/${campaignId}/test`,
-        { memberIds, openids },
+        { memberIds },
       );
       setResult(answer);
       notify(`测试消息已交付 ${answer.sent.length} 人`);
@@ -254,12 +249,12 @@ function TestSend({ campaignId }: { campaignId: string }) {
   return (
     <form class="card" onSubmit={submit} noValidate>
       <h2>发送测试</h2>
-      <TextAreaField
+      <MemberPicker
         label="测试接收人"
-        rows={2}
-        value={targets}
-        onValue={setTargets}
-        hint="填写员工的 openid 或会员编号，每行或用逗号分开一个，最多 20 个。测试消息马上发送，不赠送积分。"
+        selected={recipients}
+        onChange={setRecipients}
+        max={20}
+        hint="输入手机号、手机尾号（后 4 位）或姓名查找会员，点选加入，最多 20 位。测试消息马上发送，不赠送积分。"
       />
       <ErrorBox error={error} />
       {result ? (

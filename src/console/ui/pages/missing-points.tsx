@@ -2,7 +2,7 @@ import { useState } from 'preact/hooks';
 import { ApiError } from '../api';
 import { DataTable } from '../components/data-table';
 import { ErrorBox } from '../components/error-box';
-import { CheckboxField, TextAreaField, TextField } from '../components/field';
+import { CheckboxField, SelectField, TextAreaField, TextField } from '../components/field';
 import { Modal } from '../components/modal';
 import { PageHeader } from '../components/page-header';
 import { useToast } from '../components/toasts';
@@ -15,7 +15,10 @@ import { useLoad } from '../use-load';
 
 type Decision = { report: MissingPointsReport; kind: 'resolve' | 'reject' };
 
-/** 积分补录: the open 积分没到账 reports, oldest first; resolve with points and a reason, or reject. */
+/**
+ * 积分补录: the open 积分没到账 reports, oldest first, each with the member (name, masked mobile) and
+ * the points the program proposes; resolve with points (pre-filled, editable) and a reason, or reject.
+ */
 export function MissingPoints() {
   const { api, program } = useSession();
   const list = useLoad(
@@ -43,10 +46,34 @@ export function MissingPoints() {
             {
               key: 'member',
               label: '会员',
-              render: (r) => <a href={href('members', r.memberId)}>查看会员</a>,
+              render: (r) =>
+                r.member ? (
+                  <a href={href('members', r.memberId)}>
+                    {r.member.name ?? '（未留姓名）'}
+                    <br />
+                    <span class="small">{r.member.mobile ?? '无手机号'}</span>
+                  </a>
+                ) : (
+                  '会员已注销'
+                ),
             },
             { key: 'date', label: '消费日期', render: (r) => r.date },
             { key: 'amount', label: '金额', numeric: true, render: (r) => formatYuan(r.amountFen) },
+            {
+              key: 'proposed',
+              label: '建议补录',
+              numeric: true,
+              render: (r) =>
+                r.proposals[0] ? (
+                  <>
+                    {formatPoints(r.proposals[0].points)}
+                    <br />
+                    <span class="small muted">按{r.proposals[0].categoryName}计算</span>
+                  </>
+                ) : (
+                  '—'
+                ),
+            },
             { key: 'store', label: '门店', render: (r) => storeName(r.storeId) },
             {
               key: 'note',
@@ -124,7 +151,9 @@ function DecisionDialog({
   const { api } = useSession();
   const notify = useToast();
   const { report, kind } = decision;
-  const [points, setPoints] = useState('');
+  const [category, setCategory] = useState(report.proposals[0]?.category ?? '');
+  const proposal = report.proposals.find((p) => p.category === category) ?? null;
+  const [points, setPoints] = useState(proposal ? String(proposal.points) : '');
   const [reason, setReason] = useState('');
   const [qualifying, setQualifying] = useState(true);
   const [errors, setErrors] = useState<Record<string, string>>({});
@@ -169,6 +198,26 @@ function DecisionDialog({
         </p>
         {kind === 'resolve' ? (
           <>
+            {report.proposals.length > 0 ? (
+              <SelectField
+                label="按哪类消费计算"
+                value={category}
+                onValue={(value) => {
+                  setCategory(value);
+                  const next = report.proposals.find((p) => p.category === value);
+                  if (next) setPoints(String(next.points));
+                }}
+                options={report.proposals.map((p) => ({
+                  value: p.category,
+                  label: `${p.categoryName}（${formatPoints(p.points)}）`,
+                }))}
+              />
+            ) : null}
+            {proposal ? (
+              <p class="small muted" data-testid="proposal-explanation">
+                按方案应得：{proposal.explanation}
+              </p>
+            ) : null}
             <TextField
               label="补录积分"
               inputMode="numeric"
@@ -176,7 +225,7 @@ function DecisionDialog({
               value={points}
               onValue={setPoints}
               error={errors.points}
-              hint="核对小票或 DMS 后填写应得积分"
+              hint={proposal ? '已按方案预填，核对小票或 DMS 后可修改' : '核对小票或 DMS 后填写应得积分'}
             />
             <CheckboxField label="计入定级积分" checked={qualifying} onChecked={setQualifying} />
           </>

@@ -4,9 +4,11 @@ import { useConfirm } from '../components/confirm';
 import { DataTable } from '../components/data-table';
 import { ErrorBox } from '../components/error-box';
 import { TextAreaField, TextField } from '../components/field';
+import { MessageSettings } from '../components/message-settings';
 import { PageHeader } from '../components/page-header';
 import { useToast } from '../components/toasts';
 import { formatDateTime, formatDecimal, formatInt, formatPoints } from '../format';
+import { labelProgramPath } from '../program-labels';
 import { canPublishProgram } from '../roles';
 import { useSession } from '../session';
 import type { ProgramChange, ProgramFile, ProgramInForce } from '../types';
@@ -124,6 +126,7 @@ function ProgramSummary({ file }: { file: ProgramFile }) {
           <dd>{file.stores.map((s) => s.name).join('、')}</dd>
         </dl>
       </div>
+      <MessageSettings file={file} />
     </>
   );
 }
@@ -189,7 +192,7 @@ function ProgramEditor({ inForce, onPublished }: { inForce: ProgramInForce; onPu
     if (!body || !checked) return;
     const yes = await confirm({
       title: '发布新方案',
-      message: `将修改 ${checked.changes.length} 项，发布后立即对之后的交易、兑换和关怀消息生效，已发生的不受影响。`,
+      message: `将修改 ${distinctChanges(checked.changes).length} 项，发布后立即对之后的交易、兑换和关怀消息生效，已发生的不受影响。`,
       confirmLabel: '发布',
     });
     if (!yes) return;
@@ -207,6 +210,7 @@ function ProgramEditor({ inForce, onPublished }: { inForce: ProgramInForce; onPu
   };
 
   const current = checked !== null && checked.text === text + version;
+  const changedFile = current ? parsedFile(text) : null;
   return (
     <div class="card">
       <h2>修改方案</h2>
@@ -252,23 +256,17 @@ function ProgramEditor({ inForce, onPublished }: { inForce: ProgramInForce; onPu
         ) : (
           <DataTable
             caption="将修改的数值"
-            rows={checked.changes}
+            rows={distinctChanges(checked.changes)}
             rowKey={(c) => c.path}
             empty=""
             columns={[
               {
                 key: 'path',
                 label: '配置项',
-                render: (c) => (
-                  <>
-                    {describePath(c.path, inForce.file)}
-                    <br />
-                    <code class="muted small">{c.path}</code>
-                  </>
-                ),
+                render: (c) => labelProgramPath(c.path, inForce.file, changedFile),
               },
-              { key: 'before', label: '当前', render: (c) => shown(c.before) },
-              { key: 'after', label: '修改后', render: (c) => shown(c.after) },
+              { key: 'before', label: '当前', render: (c) => shown(c.before, c.path) },
+              { key: 'after', label: '修改后', render: (c) => shown(c.after, c.path) },
             ]}
           />
         )
@@ -403,54 +401,41 @@ function CommonSettings({ text, onText }: { text: string; onText(text: string): 
   );
 }
 
-function shown(value: unknown): string {
-  if (value === undefined) return '（无）';
+/** A value as staff read it: 开启/关闭, lists joined, named items by name, times and numbers as they are. */
+function shown(value: unknown, path: string): string {
+  if (value === undefined || value === null) return '（无）';
+  if (typeof value === 'boolean')
+    return path.endsWith('.enabled') ? (value ? '开启' : '关闭') : value ? '是' : '否';
   if (typeof value === 'number') return formatDecimal(value);
-  return typeof value === 'string' ? value : JSON.stringify(value);
+  if (typeof value === 'string') return value;
+  if (Array.isArray(value)) {
+    if (value.length === 0) return '（无）';
+    return value.map((item) => (isNamed(item) ? item.name : shown(item, path))).join('、');
+  }
+  if (isNamed(value)) return value.name;
+  return JSON.stringify(value);
 }
 
-/** Names for the fields staff change most; other paths are shown as they are. */
-const FIELD_NAMES: Record<string, string> = {
-  threshold: '年度积分门槛',
-  multiplier: '积分倍数',
-  serviceDiscount: '服务折扣',
-  freeMaintenancePerYear: '每年免费保养',
-  birthdayGift: '生日礼',
-  name: '名称',
-  rate: '每元积分',
-  pendingDays: '到账天数',
-  months: '有效月数',
-  endOfMonth: '月底失效',
-  points: '积分',
-  pointsPerYuan: '每元抵扣积分',
-  newMemberPoints: '新会员积分',
-  referrerOnSignupPoints: '推荐人入会奖励',
-  referrerOnFirstQualifyingPoints: '推荐人首次消费奖励',
-  perDay: '每日上限',
-  perMonth: '每月上限',
-};
-const SECTION_NAMES: Record<string, string> = {
-  expiry: '积分有效期',
-  redemption: '积分抵现',
-  welcome: '入会礼',
-  referral: '推荐有礼',
-  marketing: '营销消息',
-  stores: '门店',
-  programName: '方案名称',
-};
+function isNamed(value: unknown): value is { name: string } {
+  return (
+    typeof value === 'object' && value !== null && typeof (value as { name?: unknown }).name === 'string'
+  );
+}
 
-/** `tiers[1].threshold` → 银卡 · 年度积分门槛; `categories.maintenance.rate` → 保养 · 每元积分. */
-export function describePath(path: string, file: ProgramFile): string {
-  const tier = /^tiers\[(\d+)\]\.(\w+)$/.exec(path);
-  if (tier) return `${file.tiers[Number(tier[1])]?.name ?? '新等级'} · ${FIELD_NAMES[tier[2]!] ?? tier[2]}`;
-  const category = /^categories\.(\w+)\.(\w+)$/.exec(path);
-  if (category) {
-    const name = file.categories[category[1]!]?.name ?? category[1];
-    return `${name} · ${FIELD_NAMES[category[2]!] ?? category[2]}`;
+/** One row per path, whatever the server sent: a change is never listed twice. */
+function distinctChanges(changes: readonly ProgramChange[]): ProgramChange[] {
+  const seen = new Set<string>();
+  return changes.filter((c) => !seen.has(c.path) && Boolean(seen.add(c.path)));
+}
+
+/** The checked text as a program file (for names of items it adds), or null. */
+function parsedFile(text: string): ProgramFile | null {
+  try {
+    const value = JSON.parse(text) as unknown;
+    return typeof value === 'object' && value !== null && !Array.isArray(value)
+      ? (value as ProgramFile)
+      : null;
+  } catch {
+    return null;
   }
-  const parts = path.split('.');
-  const section = SECTION_NAMES[parts[0]!.replace(/\[\d+\]$/, '')];
-  const field = parts.length > 1 ? FIELD_NAMES[parts.at(-1)!] : undefined;
-  if (section && (field || parts.length === 1)) return field ? `${section} · ${field}` : section;
-  return path;
 }
