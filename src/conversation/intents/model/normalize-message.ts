@@ -47,8 +47,8 @@ const initialOf = new Map<string, string>();
 /**
  * The pinyin initials of a normalised message, so 「积分」 and a typed 「jf」 share features:
  * each Chinese character becomes its first letter (single characters, cached, so polyphones take
- * their most common reading), short Latin runs (≤ 5 letters, the length of typed initials) are
- * kept, and anything else splits the text with a space.
+ * their most common reading), a short Latin run (≤ 5 letters, the length of typed initials) is a
+ * part of its own, and anything else only splits the parts. Parts are separated by one space.
  */
 export function pinyinInitials(normal: string): string {
   let out = '';
@@ -56,7 +56,7 @@ export function pinyinInitials(normal: string): string {
     if (HAN.test(run)) {
       for (const char of run) out += initialFor(char);
     } else if (/^[a-z]{1,5}$/.test(run)) {
-      out += run;
+      out += ` ${run} `;
     } else {
       out += ' ';
     }
