@@ -4,12 +4,13 @@ import { trainIntentModel } from '../../../../src/conversation/intents/model/tra
 import { loadHeldOutExamples, loadTrainingExamples } from '../../../helpers/intent-examples';
 
 /**
- * Floors a little under what the model reaches on the held-out part (97.6% overall, lowest intent
- * 88%; `npm run bench -- intents` prints the table), so a change to the examples, features or
- * training that costs accuracy fails here. Issue 15's target is ≥ 95% overall, no intent < 85%.
+ * Floors under what the model reaches on the held-out part (97.9% overall, lowest intent 90.3%,
+ * 682 messages; `npm run bench -- intents` prints the table), at issue 15's targets (≥ 95%
+ * overall, no intent below 85%), so a change to the examples, features or training that costs
+ * accuracy fails here.
  */
 const OVERALL_FLOOR = 0.95;
-const PER_INTENT_FLOOR = 0.84;
+const PER_INTENT_FLOOR = 0.85;
 
 describe('intent model accuracy on the held-out examples', () => {
   const model = trainIntentModel(loadTrainingExamples());

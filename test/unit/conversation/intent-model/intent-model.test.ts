@@ -2,6 +2,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { decideIntent } from '../../../../src/conversation/intents/model/decide-intent';
 import {
   type Classification,
+  defaultTrainOptions,
   type IntentModel,
   trainIntentModel,
 } from '../../../../src/conversation/intents/model/train-intent-model';
@@ -64,7 +65,7 @@ describe('trainIntentModel → classify', () => {
   });
 
   it('depends on the examples: a different seed or order changes the weights, not the verdicts', () => {
-    const reseeded = trainIntentModel(train, { epochs: 20, learningRate: 4, seed: 7 });
+    const reseeded = trainIntentModel(train, { ...defaultTrainOptions, seed: 7 });
     const text = '我的积分快过期了吗';
     expect(reseeded.classify(text).top.score).not.toBe(model.classify(text).top.score);
     expect(reseeded.classify(text).top.intent).toBe(model.classify(text).top.intent);
