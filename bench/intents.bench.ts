@@ -10,7 +10,7 @@ import { availableParallelism, loadavg } from 'node:os';
 import { LangZh } from '@nlpjs/lang-zh';
 import { Nlp } from '@nlpjs/nlp';
 import { matchIntent } from '../src/conversation/intents/match-intent';
-import { decideIntent } from '../src/conversation/intents/model/decide-intent';
+import { decideIntent, defaultThresholds } from '../src/conversation/intents/model/decide-intent';
 import { modelIntents } from '../src/conversation/intents/model/model-intent';
 import { normalizeMessage } from '../src/conversation/intents/model/normalize-message';
 import { type IntentExample, trainIntentModel } from '../src/conversation/intents/model/train-intent-model';
@@ -117,6 +117,23 @@ console.log(
 console.log(
   `  not understood          ${percent(notUnderstood.length / decisions.length)}  (of which labelled none: ${notUnderstood.filter((d) => d.example.intent === 'none').length}/${notUnderstood.length})`,
 );
+
+console.log('\n  other thresholds (minMargin 0.2): acted on at once / wrong among those / asked to clarify');
+const classifications = heldOut.map((example) => ({ example, result: model.classify(example.text) }));
+for (const minScore of [0.3, 0.4, 0.5, 0.6, 0.7, 0.8]) {
+  const thresholds = { ...defaultThresholds, minScore };
+  const outcome = classifications.map(({ example, result }) => ({
+    example,
+    decision: decideIntent(result, thresholds),
+  }));
+  const act = outcome.filter((d) => d.decision.kind === 'intent');
+  const wrong = act.filter((d) => d.decision.kind === 'intent' && d.decision.intent !== d.example.intent);
+  const ask = outcome.filter((d) => d.decision.kind === 'clarify');
+  const chosen = minScore === defaultThresholds.minScore ? '  (default)' : '';
+  console.log(
+    `  minScore ${minScore.toFixed(1)}   ${percent(act.length / outcome.length)} ${percent(wrong.length / Math.max(1, act.length))} ${percent(ask.length / outcome.length)}${chosen}`,
+  );
+}
 
 function timed(name: string, trainMs: number, predict: (text: string) => string): Candidate {
   const passes: number[] = [];
