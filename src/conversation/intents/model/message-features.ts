@@ -1,12 +1,12 @@
 import { normalizeMessage, pinyinInitials } from './normalize-message';
 
+/** A negation is counted this many times, so two characters weigh against a sentence's worth. */
+const NEGATION_WEIGHT = 3;
 /**
  * A negation and the two characters it applies to (after small words such as 再/给我/要):
  * 「不要退订」 and 「取消退订」 give `n:退订`, 「别再给我发广告」 gives `n:发广`, so 「不要退订」 can
  * learn to mean the opposite of 「我要退订」 although they share most characters.
  */
-/** A negation is counted this many times, so two characters weigh against a sentence's worth. */
-const NEGATION_WEIGHT = 3;
 const NEGATED =
   /(不要|不想|不用|不再|不需要|别|没说要|没说|没要|取消|撤销|撤回|拒收|停止|关闭|关掉)(?:再|给我|我|要|想|帮我|把|了)*(\p{Script=Han}{2})/gu;
 

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { messageFeatures } from '../../../../src/conversation/intents/model/message-features';
 import {
   normalizeMessage,
   pinyinInitials,
@@ -44,5 +45,29 @@ describe('pinyinInitials', () => {
     ['?', ''],
   ])('%j → %j', (normal, initials) => {
     expect(pinyinInitials(normal)).toBe(initials);
+  });
+});
+
+describe('messageFeatures', () => {
+  it('marks what a negation applies to, and nothing in the same words without one', () => {
+    expect(messageFeatures('不要退订').get('n:退订')).toBe(3);
+    expect(messageFeatures('取消退订').get('n:退订')).toBe(3);
+    expect(messageFeatures('别再给我发广告了').get('n:发广')).toBe(3);
+    expect([...messageFeatures('我要退订').keys()].filter((feature) => feature.startsWith('n:'))).toEqual([]);
+  });
+
+  it('gives typed initials and the Chinese they stand for the same pinyin features', () => {
+    const typed = [...messageFeatures('jf').keys()].filter((feature) => feature.startsWith('p:'));
+    const chinese = [...messageFeatures('積分').keys()].filter((feature) => feature.startsWith('p:'));
+    expect(typed).toEqual(['p:^j', 'p:jf', 'p:f$', 'p:^jf', 'p:jf$']);
+    expect(chinese).toEqual(typed);
+  });
+
+  it('counts characters, marked n-grams and Latin words', () => {
+    const features = messageFeatures('查 积分');
+    expect(features.get('积')).toBe(1);
+    expect(features.get('c:^查')).toBe(1);
+    expect(features.get('c:积分$')).toBe(1);
+    expect(messageFeatures('check my points').get('w:points')).toBe(1);
   });
 });
