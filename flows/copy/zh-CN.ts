@@ -275,12 +275,19 @@ function holdText(hold: RewardHold): string {
   }
 }
 
-/** `· 品牌车载香氛 — 3,000 积分（还差 1,000 积分）` for each reward held back. */
+/** Held rewards listed at most, so the page stays one WeChat message (2,048 bytes). */
+const MAX_HELD_LINES = 8;
+
+/** `· 品牌车载香氛 — 3,000 积分（还差 1,000 积分）` for each reward held back (the first few). */
 function heldLines(held: readonly OfferedReward[]): string[] {
-  return held.map(
-    (reward) =>
-      `· ${reward.name} — ${formatPoints(reward.cost)}${reward.hold ? `（${holdText(reward.hold)}）` : ''}`,
-  );
+  const lines = held
+    .slice(0, MAX_HELD_LINES)
+    .map(
+      (reward) =>
+        `· ${reward.name} — ${formatPoints(reward.cost)}${reward.hold ? `（${holdText(reward.hold)}）` : ''}`,
+    );
+  if (held.length > MAX_HELD_LINES) lines.push(`· ……另有 ${formatInteger(held.length - MAX_HELD_LINES)} 件`);
+  return lines;
 }
 
 export const missingPointsCopy = {

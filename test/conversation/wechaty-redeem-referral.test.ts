@@ -117,6 +117,7 @@ describe('积分兑换', () => {
       /\n到店消费、推荐朋友都能攒积分。回复「推荐」看看推荐有礼，「查积分」看您的积分。$/,
     );
     expect(await chat.say(poor, '推荐')).toContain('您的推荐码：');
+    expect(await chat.say(poor, '查积分')).toContain('您现在有 800 积分可用。');
   });
 
   it('re-asks a bad choice, says how many points are missing, and takes 不了 for no', async () => {

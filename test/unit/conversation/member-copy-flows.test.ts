@@ -142,6 +142,21 @@ describe('积分兑换: what can be redeemed now first, the rest apart', () => {
     ]);
   });
 
+  it('lists at most 8 held rewards, so the page stays one message', () => {
+    const many = Array.from(
+      { length: 11 },
+      (_, i): OfferedReward => ({
+        id: `h${i}`,
+        name: `高级礼品${i}`,
+        cost: 9_000 + i,
+        hold: { kind: 'points', missing: 4_000 + i },
+      }),
+    );
+    const page = texts(withResult('兑换', catalogue([ok(1), ...many])));
+    expect(page).toContain('· 高级礼品7 — 9,007 积分（还差 4,007 积分）\n· ……另有 3 件\n回复序号选择。');
+    expect(page).not.toContain('高级礼品8');
+  });
+
   it('with nothing within reach lists what each needs and ends the flow with what to type', () => {
     const result = withResult('兑换', catalogue(held));
     expect(texts(result)).toMatch(
