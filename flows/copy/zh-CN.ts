@@ -101,7 +101,9 @@ export const referralCopy = {
     const { terms } = v;
     const rewards: string[] = [];
     if (terms.newMemberPoints > 0)
-      rewards.push(`· 朋友入会即得 ${formatPoints(terms.newMemberPoints)}（入会礼另送）`);
+      rewards.push(
+        `· 朋友入会即得 ${formatPoints(terms.newMemberPoints)}${terms.welcomeGift ? '（入会礼另送）' : ''}`,
+      );
     const referrerPaid = terms.yearlyCap > 0;
     if (referrerPaid && terms.referrerOnSignupPoints > 0)
       rewards.push(`· 朋友入会当天，您得 ${formatPoints(terms.referrerOnSignupPoints)}`);
@@ -143,9 +145,10 @@ function inviterPhrase(inviter: string | null): string {
 }
 
 function referredOffer(v: ReferralWelcome, timeZone: string): string {
-  return v.newMemberPoints > 0
-    ? `${formatDateZh(v.deadline, timeZone)}前回复「入会」加入会员，除了入会礼，还能多得 ${formatPoints(v.newMemberPoints)}推荐奖励。`
-    : '回复「入会」即可加入会员，领取入会礼。';
+  const points = formatPoints(v.newMemberPoints);
+  if (v.newMemberPoints > 0)
+    return `${formatDateZh(v.deadline, timeZone)}前回复「入会」加入会员，${v.welcomeGift ? `除了入会礼，还能多得 ${points}推荐奖励` : `可得 ${points}推荐奖励`}。`;
+  return v.welcomeGift ? '回复「入会」即可加入会员，领取入会礼。' : '回复「入会」即可加入会员。';
 }
 
 export const marketingCopy = {

@@ -4,6 +4,8 @@ export interface ReferralWelcome {
   inviter: string | null;
   /** Points the friend gets on signing up through it (on top of the welcome gift). */
   newMemberPoints: number;
+  /** Whether joining brings a welcome gift besides (the program's `welcome`). */
+  welcomeGift: boolean;
   /** The end of the sign-up window, counted from the first open (RULES.md §6). */
   deadline: Date;
 }

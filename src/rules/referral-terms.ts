@@ -14,9 +14,11 @@ export interface ReferralTerms {
   windowDays: number;
   /** Rewarded referrals per referrer per membership year. */
   yearlyCap: number;
+  /** Whether joining brings a welcome gift (points or a voucher) besides the referral points. */
+  welcomeGift: boolean;
 }
 
-export function referralTerms(program: Pick<Program, 'referral' | 'categories'>): ReferralTerms {
+export function referralTerms(program: Pick<Program, 'referral' | 'categories' | 'welcome'>): ReferralTerms {
   const { referral } = program;
   return {
     newMemberPoints: referral.newMemberPoints,
@@ -27,5 +29,6 @@ export function referralTerms(program: Pick<Program, 'referral' | 'categories'>)
       .map((category) => category.name),
     windowDays: referral.windowDays,
     yearlyCap: referral.maxRewardedPerMembershipYear,
+    welcomeGift: program.welcome.points > 0 || program.welcome.voucher !== null,
   };
 }

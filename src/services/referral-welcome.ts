@@ -20,10 +20,11 @@ export async function openReferralFromScene(
     logger.info({ reason: outcome.reason }, 'referral scene not recorded');
     return null;
   }
-  const { referral } = services.program.current();
+  const { referral, welcome } = services.program.current();
   return {
     inviter: await referrals.inviterOf(outcome.referralId),
     newMemberPoints: referral.newMemberPoints,
+    welcomeGift: welcome.points > 0 || welcome.voucher !== null,
     deadline: new Date(new Date(outcome.firstOpenedAt).getTime() + referral.windowDays * DAY_MS),
   };
 }

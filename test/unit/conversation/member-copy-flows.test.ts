@@ -48,6 +48,23 @@ describe('推荐有礼: the amounts come from the program', () => {
     return texts(withResult('推荐', { type: 'load_referral', value }));
   };
 
+  it('promises the welcome gift only when the program has one', () => {
+    const withGift = referral({});
+    expect(withGift).toContain('· 朋友入会即得 500 积分（入会礼另送）');
+    const program = programWith({ welcome: { points: 0, voucher: null } });
+    const value: EffectResults['load_referral'] = {
+      code: 'AB12CD',
+      scene: 'ref_AB12CD',
+      friendsJoined: 0,
+      pointsEarned: 0,
+      rewardedThisYear: 0,
+      terms: referralTerms(program),
+    };
+    const noGift = texts(withResult('推荐', { type: 'load_referral', value }));
+    expect(noGift).toContain('· 朋友入会即得 500 积分\n');
+    expect(noGift).not.toContain('入会礼');
+  });
+
   it('leaves out a side that gets nothing, and the referrer lines when the yearly cap is 0', () => {
     const noFriendPoints = referral({ newMemberPoints: 0 });
     expect(noFriendPoints).not.toContain('朋友入会即得');
@@ -173,14 +190,17 @@ describe('积分兑换: what can be redeemed now first, the rest apart', () => {
 describe('the friend’s welcome', () => {
   const deadline = new Date('2026-12-25T02:00:00Z');
   it('names the inviter as given (already masked), or just 朋友, and leaves out points that are 0', () => {
-    expect(
-      welcomeCopy.referredScan({ inviter: '李女士', newMemberPoints: 1_500, deadline }, 'Asia/Shanghai'),
-    ).toBe(
+    const scan = (inviter: string | null, newMemberPoints: number, welcomeGift: boolean) =>
+      welcomeCopy.referredScan({ inviter, newMemberPoints, welcomeGift, deadline }, 'Asia/Shanghai');
+    expect(scan('李女士', 1_500, true)).toBe(
       '收到！您的朋友李女士邀请您加入会员。2026年12月25日前回复「入会」加入会员，除了入会礼，还能多得 1,500 积分推荐奖励。',
     );
-    expect(welcomeCopy.referredScan({ inviter: null, newMemberPoints: 0, deadline }, 'Asia/Shanghai')).toBe(
-      '收到！您的朋友邀请您加入会员。回复「入会」即可加入会员，领取入会礼。',
+    // No welcome gift in the program: none is promised.
+    expect(scan('李女士', 1_500, false)).toBe(
+      '收到！您的朋友李女士邀请您加入会员。2026年12月25日前回复「入会」加入会员，可得 1,500 积分推荐奖励。',
     );
+    expect(scan(null, 0, true)).toBe('收到！您的朋友邀请您加入会员。回复「入会」即可加入会员，领取入会礼。');
+    expect(scan(null, 0, false)).toBe('收到！您的朋友邀请您加入会员。回复「入会」即可加入会员。');
     const joined = signupCopy.welcome(
       { ok: true, welcomePoints: 1_000, referralPoints: 500, inviter: '138****5678', voucher: null },
       '何先生',
