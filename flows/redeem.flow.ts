@@ -54,13 +54,13 @@ export const redeemFlow = defineFlow({
         const { offered } = split(catalogue);
         return z.string().transform((answer, ctx) => {
           const normal = normalizeText(answer);
-          if (['下一页', '更多', '下页', 'n'].includes(normal)) return 'more' as const;
+          if (['下一页', '更多', '下页', 'n'].includes(normal)) return { more: true } as const;
           const number = Number(normal);
           if (Number.isInteger(number) && number >= 1 && number <= offered.length)
-            return offered[number - 1]!.id;
+            return { rewardId: offered[number - 1]!.id };
           // Any listed reward by its name; one held back is then answered with what it needs.
           const named = catalogue.rewards.find((reward) => normalizeText(reward.name) === normal);
-          if (named) return named.id;
+          if (named) return { rewardId: named.id };
           ctx.addIssue({ code: 'custom', message: redeemCopy.badChoice });
           return z.NEVER;
         });
@@ -68,11 +68,13 @@ export const redeemFlow = defineFlow({
       save: 'choice',
       next: (value, data) => {
         const { catalogue, page } = view(data);
-        if (value === 'more') {
+        // What this step's answer schema produced.
+        const choice = value as { more: true } | { rewardId: string };
+        if ('more' in choice) {
           const last = Math.max(0, Math.ceil(split(catalogue).offered.length / PAGE_SIZE) - 1);
           return { data: { page: page >= last ? 0 : page + 1 }, next: 'choose' };
         }
-        const chosen = catalogue.rewards.find((reward) => reward.id === value)!;
+        const chosen = catalogue.rewards.find((reward) => reward.id === choice.rewardId)!;
         if (chosen.hold)
           return {
             replies: [text(redeemCopy.held(chosen, chosen.hold, catalogue.tierName))],

@@ -159,6 +159,13 @@ describe('积分兑换: what can be redeemed now first, the rest apart', () => {
     ]);
   });
 
+  it('takes any reward id, even one that reads like a paging word', () => {
+    const listed = withResult('兑换', catalogue([{ id: 'more', name: '更多好礼', cost: 100, hold: null }]));
+    expect(say(listed.session, '1', '确认').effects).toEqual([
+      { type: 'redeem', rewardId: 'more', requestId: 'chat:msg-1' },
+    ]);
+  });
+
   it('lists at most 8 held rewards, so the page stays one message', () => {
     const many = Array.from(
       { length: 11 },
