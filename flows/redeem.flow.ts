@@ -1,18 +1,24 @@
 import { z } from 'zod';
-import { normalizeText } from '../src/conversation/intents/normalize-text';
-import { defineFlow, effectStep, type FlowData } from '../src/conversation/flow-schema';
 import type { EffectResults } from '../src/conversation/effect';
+import { defineFlow, effectStep, type FlowData } from '../src/conversation/flow-schema';
+import { normalizeText } from '../src/conversation/intents/normalize-text';
 import { text } from '../src/conversation/reply';
-import { answerCopy, redeemCopy } from './copy/zh-CN';
 import { yesNo } from './answers';
+import { answerCopy, redeemCopy } from './copy/zh-CN';
 
 type Catalogue = EffectResults['load_catalogue'];
+type ChosenReward = Pick<Catalogue['rewards'][number], 'id' | 'name' | 'cost'>;
 const PAGE_SIZE = 5;
 
-/** 积分兑换: the catalogue a page at a time → choose by number → confirm → voucher code. */
+/**
+ * 积分兑换: what the member can redeem now, numbered, a page at a time, and on the last page the
+ * rest apart with what each is missing → choose by number (or by name: a held reward is answered
+ * with what it needs) → confirm → voucher code.
+ */
 export const redeemFlow = defineFlow({
   id: 'redeem',
-  version: 1,
+  // 2: the catalogue carries each reward's hold; a v1 session (without them) restarts.
+  version: 2,
   intent: 'redeem',
   title: '积分兑换',
   audience: 'member',
@@ -21,33 +27,40 @@ export const redeemFlow = defineFlow({
     effectStep<'load_catalogue'>({
       id: 'load',
       effect: () => ({ type: 'load_catalogue' }),
-      onResult: (catalogue) =>
-        catalogue.rewards.length
-          ? { data: { catalogue, page: 0 }, next: 'choose' }
-          : { replies: [text(redeemCopy.empty)], next: null },
+      onResult: (catalogue) => {
+        if (!catalogue.rewards.length) return { replies: [text(redeemCopy.empty)], next: null };
+        const { offered, held } = split(catalogue);
+        if (!offered.length)
+          return { replies: [text(redeemCopy.nothingYet(catalogue.available, held))], next: null };
+        return { data: { catalogue, page: 0 }, next: 'choose' };
+      },
     }),
     {
       type: 'ask',
       id: 'choose',
       prompt: (data) => {
         const { catalogue, page } = view(data);
-        const items = catalogue.rewards
+        const { offered, held } = split(catalogue);
+        const more = (page + 1) * PAGE_SIZE < offered.length;
+        const items = offered
           .slice(page * PAGE_SIZE, (page + 1) * PAGE_SIZE)
           .map((reward, i) => ({ number: page * PAGE_SIZE + i + 1, name: reward.name, cost: reward.cost }));
         return [
-          text(
-            redeemCopy.page(catalogue.available, items, (page + 1) * PAGE_SIZE < catalogue.rewards.length),
-          ),
+          text(redeemCopy.page({ available: catalogue.available, items, held: more ? [] : held, more })),
         ];
       },
       answer: (data) => {
         const { catalogue } = view(data);
+        const { offered } = split(catalogue);
         return z.string().transform((answer, ctx) => {
           const normal = normalizeText(answer);
-          if (['下一页', '更多', '下页', 'n'].includes(normal)) return 'more' as const;
+          if (['下一页', '更多', '下页', 'n'].includes(normal)) return { more: true } as const;
           const number = Number(normal);
-          if (Number.isInteger(number) && number >= 1 && number <= catalogue.rewards.length)
-            return number - 1;
+          if (Number.isInteger(number) && number >= 1 && number <= offered.length)
+            return { rewardId: offered[number - 1]!.id };
+          // Any listed reward by its name; one held back is then answered with what it needs.
+          const named = catalogue.rewards.find((reward) => normalizeText(reward.name) === normal);
+          if (named) return { rewardId: named.id };
           ctx.addIssue({ code: 'custom', message: redeemCopy.badChoice });
           return z.NEVER;
         });
@@ -55,15 +68,19 @@ export const redeemFlow = defineFlow({
       save: 'choice',
       next: (value, data) => {
         const { catalogue, page } = view(data);
-        if (value === 'more') {
-          const last = Math.max(0, Math.ceil(catalogue.rewards.length / PAGE_SIZE) - 1);
+        // What this step's answer schema produced.
+        const choice = value as { more: true } | { rewardId: string };
+        if ('more' in choice) {
+          const last = Math.max(0, Math.ceil(split(catalogue).offered.length / PAGE_SIZE) - 1);
           return { data: { page: page >= last ? 0 : page + 1 }, next: 'choose' };
         }
-        const reward = catalogue.rewards[value as number]!;
-        if (reward.cost > catalogue.available) {
-          const missing = reward.cost - catalogue.available;
-          return { replies: [text(redeemCopy.notEnough(reward.name, reward.cost, missing))], next: 'choose' };
-        }
+        const chosen = catalogue.rewards.find((reward) => reward.id === choice.rewardId)!;
+        if (chosen.hold)
+          return {
+            replies: [text(redeemCopy.held(chosen, chosen.hold, catalogue.tierName))],
+            next: 'choose',
+          };
+        const reward = { id: chosen.id, name: chosen.name, cost: chosen.cost };
         return { data: { reward }, next: 'confirm' };
       },
     },
@@ -71,7 +88,7 @@ export const redeemFlow = defineFlow({
       type: 'ask',
       id: 'confirm',
       prompt: (data) => {
-        const reward = data.reward as Catalogue['rewards'][number];
+        const reward = data.reward as ChosenReward;
         return [text(redeemCopy.confirm(reward.name, reward.cost))];
       },
       answer: () => yesNo(answerCopy.confirmOrNot),
@@ -82,7 +99,7 @@ export const redeemFlow = defineFlow({
       id: 'redeem',
       effect: (data, ctx) => ({
         type: 'redeem',
-        rewardId: (data.reward as Catalogue['rewards'][number]).id,
+        rewardId: (data.reward as ChosenReward).id,
         // The confirming message's id: a re-delivery of it redeems nothing twice.
         requestId: `chat:${ctx.messageId}`,
       }),
@@ -99,4 +116,12 @@ export const redeemFlow = defineFlow({
 
 function view(data: FlowData): { catalogue: Catalogue; page: number } {
   return { catalogue: data.catalogue as Catalogue, page: typeof data.page === 'number' ? data.page : 0 };
+}
+
+/** What the member can redeem now (numbered, in catalogue order) and what is held back. */
+function split(catalogue: Catalogue): { offered: Catalogue['rewards']; held: Catalogue['rewards'] } {
+  return {
+    offered: catalogue.rewards.filter((reward) => reward.hold === null),
+    held: catalogue.rewards.filter((reward) => reward.hold !== null),
+  };
 }

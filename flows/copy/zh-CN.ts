@@ -1,5 +1,8 @@
+import type { RewardPeriod } from '../../src/config/program-schema';
 import type { CarFacts, EffectResults } from '../../src/conversation/effect';
+import type { ReferralWelcome } from '../../src/conversation/referral-welcome';
 import type { RuntimeCopy } from '../../src/conversation/runtime-copy';
+import type { OfferedReward, RewardHold } from '../../src/rules/catalogue-offer';
 import { formatDateZh, formatInteger, formatPoints } from '../../src/rules/format-zh';
 
 /**
@@ -48,7 +51,12 @@ export const runtimeCopy: RuntimeCopy = {
 export const welcomeCopy = {
   newcomer: `欢迎关注！这里是车主会员俱乐部。回复「入会」即可加入会员，领取入会礼。\n${MENU}`,
   member: (name: string | null) => `${name ? `${name}，` : ''}欢迎回来！回复数字或文字：\n${MENU}`,
-  scanned: '收到，已记下您是通过朋友的推荐来的。回复「入会」即可加入会员。',
+  /** A follow through a referral QR: who invited them (masked) and what joining brings. */
+  referredFollow: (v: ReferralWelcome, timeZone: string) =>
+    `欢迎关注！您的${inviterPhrase(v.inviter)}邀请您加入车主会员俱乐部。${referredOffer(v, timeZone)}\n${MENU}`,
+  /** An existing follower scanning a referral QR. */
+  referredScan: (v: ReferralWelcome, timeZone: string) =>
+    `收到！您的${inviterPhrase(v.inviter)}邀请您加入会员。${referredOffer(v, timeZone)}`,
 };
 
 export const balanceCopy = {
@@ -90,13 +98,58 @@ export const historyCopy = {
 
 export const referralCopy = {
   share(v: EffectResults['load_referral']): string {
-    const joined =
+    const { terms } = v;
+    const rewards: string[] = [];
+    if (terms.newMemberPoints > 0)
+      rewards.push(
+        `· 朋友入会即得 ${formatPoints(terms.newMemberPoints)}${terms.welcomeGift ? '（入会礼另送）' : ''}`,
+      );
+    const referrerPaid = terms.yearlyCap > 0;
+    if (referrerPaid && terms.referrerOnSignupPoints > 0)
+      rewards.push(`· 朋友入会当天，您得 ${formatPoints(terms.referrerOnSignupPoints)}`);
+    if (referrerPaid && terms.referrerOnFirstQualifyingPoints > 0 && terms.qualifyingCategories.length > 0)
+      rewards.push(
+        `· 朋友首次到店${joinOr(terms.qualifyingCategories)}，您再得 ${formatPoints(terms.referrerOnFirstQualifyingPoints)}`,
+      );
+    const lines = [`您的推荐码：${v.code}`, '把下面的二维码或链接发给朋友。'];
+    if (rewards.length > 0) {
+      lines.push(`朋友扫码关注后 ${terms.windowDays} 天内入会：`, ...rewards);
+      if (referrerPaid && (terms.referrerOnSignupPoints > 0 || terms.referrerOnFirstQualifyingPoints > 0))
+        lines.push(
+          v.rewardedThisYear >= terms.yearlyCap
+            ? `每个会员年最多奖励 ${formatInteger(terms.yearlyCap)} 位朋友，您本会员年的名额已用完${terms.newMemberPoints > 0 ? '，朋友入会照样有奖励' : ''}。`
+            : `每个会员年最多奖励 ${formatInteger(terms.yearlyCap)} 位朋友，您本会员年已奖励 ${formatInteger(v.rewardedThisYear)} 位。`,
+        );
+    } else {
+      lines.push('目前推荐朋友入会暂无积分奖励。');
+    }
+    lines.push(
       v.friendsJoined > 0
-        ? `已有 ${v.friendsJoined} 位朋友通过您加入，您共获得 ${formatPoints(v.pointsEarned)}。`
-        : '还没有朋友通过您加入，快分享给身边的车主吧。';
-    return `您的推荐码：${v.code}\n把下面的二维码或链接发给朋友，朋友扫码关注并在 30 天内入会，您和朋友都能获得积分奖励；朋友首次到店消费，您还有额外奖励。\n${joined}`;
+        ? `已有 ${formatInteger(v.friendsJoined)} 位朋友通过您加入，您共获得 ${formatPoints(v.pointsEarned)}。`
+        : '还没有朋友通过您加入，快分享给身边的车主吧。',
+      '回复「明细」看奖励到账记录，「查积分」看余额。',
+    );
+    return lines.join('\n');
   },
 };
+
+/** `['购车', '保养', '维修']` → `购车、保养或维修`. */
+function joinOr(items: readonly string[]): string {
+  return items.length <= 1 ? (items[0] ?? '') : `${items.slice(0, -1).join('、')}或${items.at(-1)}`;
+}
+
+/** 朋友王先生 / 朋友 138****5678 / 朋友 (the label is masked already, `inviterLabel`). */
+function inviterPhrase(inviter: string | null): string {
+  if (!inviter) return '朋友';
+  return /^\d/.test(inviter) ? `朋友 ${inviter} ` : `朋友${inviter}`;
+}
+
+function referredOffer(v: ReferralWelcome, timeZone: string): string {
+  const points = formatPoints(v.newMemberPoints);
+  if (v.newMemberPoints > 0)
+    return `${formatDateZh(v.deadline, timeZone)}前回复「入会」加入会员，${v.welcomeGift ? `除了入会礼，还能多得 ${points}推荐奖励` : `可得 ${points}推荐奖励`}。`;
+  return v.welcomeGift ? '回复「入会」即可加入会员，领取入会礼。' : '回复「入会」即可加入会员。';
+}
 
 export const marketingCopy = {
   unsubscribed: '已为您退订活动和优惠消息。积分变动、保养提醒等服务通知照常发送。想恢复时回复「订阅」。',
@@ -132,10 +185,11 @@ export const signupCopy = {
   welcome(v: Extract<EffectResults['enrol'], { ok: true }>, name: string, timeZone: string): string {
     const gifts = [`入会礼 ${formatPoints(v.welcomePoints)}`];
     if (v.referralPoints > 0) gifts.push(`推荐奖励 ${formatPoints(v.referralPoints)}`);
+    const thanks = v.referralPoints > 0 ? `感谢${inviterPhrase(v.inviter)}的邀请！` : '';
     const voucher = v.voucher
       ? `\n还有一张「${v.voucher.name}」，${formatDateZh(new Date(v.voucher.expiresAt), timeZone)}前到店使用。`
       : '';
-    return `入会成功，欢迎您，${name}！\n已送您${gifts.join('、')}。${voucher}\n回复「查积分」看看吧，或回复「菜单」看我还能做什么。`;
+    return `入会成功，欢迎您，${name}！\n已送您${gifts.join('、')}。${thanks}${voucher}\n回复「查积分」看看吧，或回复「菜单」看我还能做什么。`;
   },
   relinked: '这个手机号已经是会员了，已帮您把微信和会员账号关联好。回复「查积分」看看吧。',
   openidLinked: '您的微信已经绑定了会员账号。回复「查积分」看看吧。',
@@ -145,12 +199,47 @@ export const signupCopy = {
 
 export const redeemCopy = {
   empty: '暂时没有可兑换的礼品，过几天再来看看吧。回复「查积分」看您的积分。',
-  page(available: number, items: { number: number; name: string; cost: number }[], more: boolean): string {
-    const lines = items.map((item) => `${item.number}. ${item.name} — ${formatPoints(item.cost)}`);
-    const hint = more ? '回复序号选择，回复「下一页」看更多。' : '回复序号选择。';
-    return `您有 ${formatPoints(available)}可用。可兑换的礼品：\n${lines.join('\n')}\n${hint}`;
+  /**
+   * One page: what the member can redeem now, numbered; on the last page the rest apart, each
+   * with what is missing (not numbered: they cannot be chosen).
+   */
+  page(v: {
+    available: number;
+    items: { number: number; name: string; cost: number }[];
+    held: readonly OfferedReward[];
+    more: boolean;
+  }): string {
+    const lines = [`您有 ${formatPoints(v.available)}可用。可兑换的礼品：`];
+    lines.push(...v.items.map((item) => `${item.number}. ${item.name} — ${formatPoints(item.cost)}`));
+    if (v.held.length > 0) lines.push(HELD_HEADING, ...heldLines(v.held));
+    lines.push(v.more ? '回复序号选择，回复「下一页」看更多。' : '回复序号选择。');
+    return lines.join('\n');
   },
+  /** Nothing to redeem yet: what each reward still needs. */
+  nothingYet: (available: number, held: readonly OfferedReward[]) =>
+    [
+      `您有 ${formatPoints(available)}可用，暂时还没有能兑换的礼品。`,
+      HELD_HEADING,
+      ...heldLines(held),
+      '到店消费、推荐朋友都能攒积分。回复「推荐」看看推荐有礼，「查积分」看您的积分。',
+    ].join('\n'),
   badChoice: '请回复礼品前面的序号',
+  /** A reward the member cannot redeem, chosen by its name: what is missing. */
+  held(reward: OfferedReward, hold: RewardHold, tierName: string): string {
+    const again = '换一个试试，或回复「取消」。';
+    switch (hold.kind) {
+      case 'points':
+        return redeemCopy.notEnough(reward.name, reward.cost, hold.missing);
+      case 'tier': {
+        const who = hold.top ? hold.tierName : `${hold.tierName}及以上`;
+        return `「${reward.name}」仅限${who}会员兑换，您现在是${tierName}。${again}`;
+      }
+      case 'sold_out':
+        return `「${reward.name}」已经兑完了。${again}`;
+      case 'limit':
+        return `「${reward.name}」${PERIOD_LIMIT[hold.period]}限兑 ${formatInteger(hold.count)} 次，您已兑满。${again}`;
+    }
+  },
   notEnough: (name: string, cost: number, missing: number) =>
     `兑换「${name}」需要 ${formatPoints(cost)}，您还差 ${formatPoints(missing)}。换一个试试，或回复「取消」。`,
   confirm: (name: string, cost: number) =>
@@ -161,6 +250,48 @@ export const redeemCopy = {
   insufficient: (missing: number) => `积分不够，还差 ${formatPoints(missing)}。回复「兑换」换一个试试。`,
   unavailable: (message: string) => `这次没有兑换成功：${message}。回复「兑换」换一个试试。`,
 };
+
+const HELD_HEADING = '暂时换不了的礼品：';
+const PERIOD_LIMIT: Record<RewardPeriod, string> = {
+  month: '每月',
+  year: '每年',
+  membershipYear: '每个会员年',
+  lifetime: '每人',
+};
+
+/** 金卡及以上, or 钻石卡专享 for the highest tier. */
+function tierReach(hold: { tierName: string; top: boolean }): string {
+  return hold.top ? `${hold.tierName}专享` : `${hold.tierName}及以上`;
+}
+
+/** What a held reward is missing, in a few words: 还差 320 积分 / 金卡及以上 / 已兑完. */
+function holdText(hold: RewardHold): string {
+  switch (hold.kind) {
+    case 'points':
+      return `还差 ${formatPoints(hold.missing)}`;
+    case 'tier':
+      return tierReach(hold);
+    case 'sold_out':
+      return '已兑完';
+    case 'limit':
+      return `${PERIOD_LIMIT[hold.period]}限兑 ${formatInteger(hold.count)} 次，已兑满`;
+  }
+}
+
+/** Held rewards listed at most, so the page stays one WeChat message (2,048 bytes). */
+const MAX_HELD_LINES = 8;
+
+/** `· 品牌车载香氛 — 3,000 积分（还差 1,000 积分）` for each reward held back (the first few). */
+function heldLines(held: readonly OfferedReward[]): string[] {
+  const lines = held
+    .slice(0, MAX_HELD_LINES)
+    .map(
+      (reward) =>
+        `· ${reward.name} — ${formatPoints(reward.cost)}${reward.hold ? `（${holdText(reward.hold)}）` : ''}`,
+    );
+  if (held.length > MAX_HELD_LINES) lines.push(`· ……另有 ${formatInteger(held.length - MAX_HELD_LINES)} 件`);
+  return lines;
+}
 
 export const missingPointsCopy = {
   askDate: '哪天的消费没拿到积分？（例如 2026-11-20、11-20，或「今天」「昨天」）',

@@ -1,4 +1,6 @@
 import { z } from 'zod';
+import type { OfferedReward } from '../rules/catalogue-offer';
+import type { ReferralTerms } from '../rules/referral-terms';
 
 /**
  * What a flow asks the services to do or look up. Flows only declare these; the conversation
@@ -68,7 +70,15 @@ export interface EffectResults {
     vouchers: { name: string; code: string; expiresAt: string }[];
   };
   load_history: { entries: { at: string; points: number; explanation: string }[] };
-  load_referral: { code: string; scene: string; friendsJoined: number; pointsEarned: number };
+  load_referral: {
+    code: string;
+    scene: string;
+    friendsJoined: number;
+    pointsEarned: number;
+    /** Rewarded referrals in the member's current membership year (against `terms.yearlyCap`). */
+    rewardedThisYear: number;
+    terms: ReferralTerms;
+  };
   set_marketing: { changed: boolean };
   erase: { ok: true };
   send_sms_code:
@@ -84,6 +94,8 @@ export interface EffectResults {
         ok: true;
         welcomePoints: number;
         referralPoints: number;
+        /** Who invited the new member, masked (`inviterLabel`); null without a referral. */
+        inviter: string | null;
         voucher: { name: string; expiresAt: string } | null;
       }
     | { ok: false; reason: 'relinked' | 'openid_linked' | 'not_verified' }
@@ -91,7 +103,8 @@ export interface EffectResults {
   open_missing_report: { reportId: string };
   load_car: { car: CarFacts | null };
   update_car: { car: CarFacts };
-  load_catalogue: { available: number; rewards: { id: string; name: string; cost: number }[] };
+  /** Active rewards in catalogue order, each with what holds the member back (null: redeemable). */
+  load_catalogue: { available: number; tierName: string; rewards: OfferedReward[] };
   redeem:
     | { ok: true; rewardName: string; code: string; expiresAt: string; available: number }
     | { ok: false; reason: 'insufficient_points'; missing: number }

@@ -12,13 +12,16 @@ import type { Session } from '../conversation/session';
 import { SessionStore } from '../conversation/session-store';
 import type { MemberRecord } from '../data/models/member-model';
 import { explainEntry } from '../rules/explain-entry';
+import { referralTerms } from '../rules/referral-terms';
 import { localDateOf } from '../rules/zoned-time';
+import { chatCatalogue } from './chat-catalogue';
 import { MarketingConsentService } from './marketing-consent-service';
 import { MemberCarService } from './member-car-service';
 import { MemberLinkService } from './member-link-service';
 import { memberView } from './member-view';
 import { RecentMessages } from './recent-messages';
 import type { RedeemFailure } from './redemption-service';
+import { openReferralFromScene } from './referral-welcome';
 import type { Services } from './services';
 import type { SmsSender } from './sms/sms-sender';
 import { SmsCodeService } from './sms-code-service';
@@ -256,23 +259,18 @@ export class ConversationService {
   ): Promise<Reply[]> {
     await this.writeSession(key, { kind: 'delete' });
     if (member) return [{ text: welcomeCopy.member(member.name) }];
-    await this.recordReferralOpen(userId, scene);
-    return [{ text: welcomeCopy.newcomer }];
+    const { services } = this.deps;
+    const referred = await openReferralFromScene(services, userId, scene);
+    const timeZone = services.program.current().timezone;
+    return [{ text: referred ? welcomeCopy.referredFollow(referred, timeZone) : welcomeCopy.newcomer }];
   }
 
   private async onScan(userId: string, scene: string, member: MemberRecord | null): Promise<Reply[]> {
     if (member) return [{ text: welcomeCopy.member(member.name) }];
-    const recorded = await this.recordReferralOpen(userId, scene);
-    return [{ text: recorded ? welcomeCopy.scanned : welcomeCopy.newcomer }];
-  }
-
-  /** A `ref_<code>` scene starts the 30-day referral window for this person (RULES.md §6). */
-  private async recordReferralOpen(userId: string, scene: string | null): Promise<boolean> {
-    if (!scene?.startsWith('ref_')) return false;
-    const { referrals, logger, clock } = this.deps.services;
-    const outcome = await referrals.recordOpen({ referralCode: scene.slice(4), openid: userId, at: clock() });
-    if (!outcome.ok) logger.info({ reason: outcome.reason }, 'referral scene not recorded');
-    return outcome.ok;
+    const { services } = this.deps;
+    const referred = await openReferralFromScene(services, userId, scene);
+    const timeZone = services.program.current().timezone;
+    return [{ text: referred ? welcomeCopy.referredScan(referred, timeZone) : welcomeCopy.newcomer }];
   }
 
   private async converse(
@@ -349,8 +347,12 @@ export class ConversationService {
       case 'load_referral': {
         const summary = await services.referrals.referralSummary(memberId);
         if (!summary) throw new Error(`member ${memberId} vanished`);
-        const { code, scene, friendsJoined, pointsEarned } = summary;
-        return { type: effect.type, value: { code, scene, friendsJoined, pointsEarned } };
+        const { code, scene, friendsJoined, pointsEarned, rewardedThisYear } = summary;
+        const terms = referralTerms(services.program.current());
+        return {
+          type: effect.type,
+          value: { code, scene, friendsJoined, pointsEarned, rewardedThisYear, terms },
+        };
       }
       case 'set_marketing': {
         const outcome = await this.marketing.setMarketing(memberId, effect.optIn, 'chat');
@@ -360,12 +362,8 @@ export class ConversationService {
         await services.erasure.erase(memberId, { channel: 'chat' });
         return { type: effect.type, value: { ok: true } };
       case 'load_catalogue': {
-        const rewards = await services.rewards.list({ activeOnly: true });
-        const { available } = (await this.balance(memberId)) ?? { available: 0 };
-        const offered = rewards
-          .filter((reward) => reward.stock !== 0)
-          .map((reward) => ({ id: reward.id, name: reward.name, cost: reward.cost }));
-        return { type: effect.type, value: { available, rewards: offered } };
+        const member = await this.activeMember(memberId);
+        return { type: effect.type, value: await chatCatalogue(services, member, services.clock()) };
       }
       case 'redeem':
         return { type: effect.type, value: await this.redeem(memberId, effect.rewardId, effect.requestId) };
@@ -459,12 +457,18 @@ export class ConversationService {
     });
   }
 
-  private async balance(memberId: string): Promise<EffectResults['load_balance']> {
-    const { services } = this.deps;
+  /** The member as this message found them, else read afresh. */
+  private async activeMember(memberId: string): Promise<MemberRecord> {
     const member =
       this.freshMembers.get(memberId) ??
-      (await services.db.members.findOne({ _id: memberId, status: 'active' }).lean<MemberRecord>());
+      (await this.deps.services.db.members.findOne({ _id: memberId, status: 'active' }).lean<MemberRecord>());
     if (!member) throw new Error(`member ${memberId} vanished`);
+    return member;
+  }
+
+  private async balance(memberId: string): Promise<EffectResults['load_balance']> {
+    const { services } = this.deps;
+    const member = await this.activeMember(memberId);
     const now = services.clock();
     const view = memberView(member, now, services.program.current(), false);
     const vouchers = (await services.vouchers.listForMember(memberId, 'issued'))
@@ -500,6 +504,7 @@ export class ConversationService {
         ok: true,
         welcomePoints: welcome?.points ?? 0,
         referralPoints: referral?.newcomerPoints ?? 0,
+        inviter: referral?.newcomerPoints ? await services.referrals.inviterOf(referral.referralId) : null,
         voucher: welcome?.voucher
           ? { name: welcome.voucher.name, expiresAt: welcome.voucher.expiresAt }
           : null,

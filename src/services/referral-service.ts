@@ -5,6 +5,7 @@ import type { ReferralRecord } from '../data/models/referral-model';
 import type { ReferralQuotaRecord } from '../data/models/referral-quota-model';
 import { newId } from '../lib/new-id';
 import { creditPoints } from '../rules/credit-points';
+import { inviterLabel } from '../rules/inviter-label';
 import { formatIsoDate } from '../rules/local-date';
 import { lotExpiresAt } from '../rules/lot-expiry';
 import { membershipYearAt } from '../rules/membership-year';
@@ -352,6 +353,19 @@ export class ReferralService {
       rewardedThisYear: quota?.count ?? 0,
       yearlyCap: program.referral.maxRewardedPerMembershipYear,
     };
+  }
+
+  /** The referrer of a referral as the friend's welcome names them, masked (`inviterLabel`). */
+  async inviterOf(referralId: string): Promise<string | null> {
+    const { db } = this.ctx;
+    const referral = await db.membership.referrals
+      .findById(referralId, { referrerMemberId: 1 })
+      .lean<Pick<ReferralRecord, 'referrerMemberId'>>();
+    if (!referral) return null;
+    const referrer = await db.members
+      .findOne({ _id: referral.referrerMemberId, status: 'active' }, { name: 1, mobile: 1 })
+      .lean<Pick<MemberRecord, 'name' | 'mobile'>>();
+    return referrer ? inviterLabel(referrer) : null;
   }
 
   /** A referrer's referrals for staff, newest first (opens not yet joined are left out). */

@@ -188,10 +188,12 @@ describe('simulator page', () => {
 
     const scanned = await sim<{ replies: Line[] }>('POST', '/members/friend-b/follow', { scene: a.scene });
     expect(scanned.status).toBe(200);
-    expect(scanned.body.replies.map((line) => line.text).join('\n')).toContain('回复「入会」即可加入会员');
+    expect(scanned.body.replies.map((line) => line.text).join('\n')).toContain(
+      '您的朋友李女士邀请您加入车主会员俱乐部。',
+    );
     const welcome = await signUp('friend-b', '王先生', '13912345603');
     expect(welcome).toContain('入会成功，欢迎您，王先生！');
-    expect(welcome).toContain('推荐奖励');
+    expect(welcome).toContain('推荐奖励 500 积分。感谢朋友李女士的邀请！');
 
     const after = await api.get(`/api/v1/members/${a.memberId}/referrals`);
     expect(after.status).toBe(200);

@@ -62,7 +62,7 @@ describe('conversation transcripts (real Redis, embedded MongoDB)', () => {
     const replies = await conversations.handle(
       inbound(friend, { type: 'follow', scene: `ref_${referrer.referralCode}` }),
     );
-    expect(replies[0]?.text).toContain('回复「入会」即可加入会员');
+    expect(replies[0]?.text).toContain('邀请您加入车主会员俱乐部。2026年12月25日前回复「入会」加入会员');
     const open = await api.runtime.services.db.membership.referrals
       .findOne({ referrerMemberId: referrer._id })
       .lean<ReferralRecord>();
@@ -120,8 +120,10 @@ describe('conversation transcripts (real Redis, embedded MongoDB)', () => {
   it('redeems a reward for a voucher code; a re-delivered confirmation redeems once', async () => {
     const page = await say(friend, '兑换');
     expect(page).toContain('您有 1,500 积分可用');
-    expect(page).toContain('1. 免费洗车 — 1,500 积分');
-    expect(await say(friend, '2')).toContain('您还差 1,500 积分');
+    expect(page).toContain(
+      '1. 免费洗车 — 1,500 积分\n暂时换不了的礼品：\n· 品牌车载香氛 — 3,000 积分（还差 1,500 积分）',
+    );
+    expect(await say(friend, '品牌车载香氛')).toContain('您还差 1,500 积分');
     expect(await say(friend, '1')).toContain('确认用 1,500 积分兑换「免费洗车」吗');
     const confirm = inbound(friend, { type: 'text', text: '确认' });
     const [done] = await conversations.handle(confirm);

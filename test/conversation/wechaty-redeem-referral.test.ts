@@ -23,9 +23,11 @@ afterAll(() => chat?.stop());
 const db = () => chat.api.runtime.services.db;
 const redemptionsOf = (memberId: string) => db().redemptions.countDocuments({ memberId });
 
-async function memberWithPoints(key: string, points: number) {
+async function memberWithPoints(key: string, points: number, tierCode = 'bronze') {
   const member = await chat.insertMember(key);
   await givePoints(db(), defaultProgram, member._id, points, chat.api.now());
+  if (tierCode !== 'bronze')
+    await db().members.updateOne({ _id: member._id }, { $set: { 'tier.tierCode': tierCode } });
   return member;
 }
 
@@ -39,7 +41,7 @@ function numberOf(page: string, rewardName: string): string {
 describe('积分兑换', () => {
   it('pages the catalogue, confirms and issues a voucher code (from any of its names)', async () => {
     const key = 'redeem-happy';
-    const member = await memberWithPoints(key, 40_000);
+    const member = await memberWithPoints(key, 40_000, 'diamond');
     const first =
       '您有 40,000 积分可用。可兑换的礼品：\n1. 免费洗车 — 1,500 积分\n2. 品牌车载香氛 — 3,000 积分';
     for (const words of ['兑换', '积分兑换', 'dh', '积分能换什么', '4']) {
@@ -65,16 +67,69 @@ describe('积分兑换', () => {
     expect(await redemptionsOf(member._id)).toBe(1);
   });
 
+  it('lists what a member can redeem now first, the rest apart with what each is missing', async () => {
+    const key = 'redeem-short';
+    await memberWithPoints(key, 5_500);
+    expect(await chat.say(key, '兑换')).toBe(
+      [
+        '您有 5,500 积分可用。可兑换的礼品：',
+        '1. 免费洗车 — 1,500 积分',
+        '2. 品牌车载香氛 — 3,000 积分',
+        '3. ¥50 保养抵扣券 — 5,000 积分',
+        '暂时换不了的礼品：',
+        '· 空调滤芯更换 — 6,000 积分（还差 500 积分）',
+        '· 四轮定位 — 8,000 积分（还差 2,500 积分）',
+        '· 钻石专享 机场接送 — 30,000 积分（钻石卡专享）',
+        '回复序号选择。',
+      ].join('\n'),
+    );
+    // Held rewards have no number; by name they are answered with what they need.
+    expect(await chat.say(key, '4')).toContain('请回复礼品前面的序号。请再试一次：');
+    expect(await chat.say(key, '四轮定位')).toContain(
+      '兑换「四轮定位」需要 8,000 积分，您还差 2,500 积分。换一个试试，或回复「取消」。\n您有 5,500 积分可用。',
+    );
+    expect(await chat.say(key, '钻石专享 机场接送')).toContain(
+      '「钻石专享 机场接送」仅限钻石卡会员兑换，您现在是铜卡。换一个试试，或回复「取消」。',
+    );
+    expect(await chat.say(key, '品牌车载香氛')).toBe(
+      '确认用 3,000 积分兑换「品牌车载香氛」吗？回复「确认」或「不了」。',
+    );
+    await chat.say(key, '取消');
+
+    // A gold member with the points still lacks the tier of the diamond reward.
+    const gold = 'redeem-gold';
+    const member = await memberWithPoints(gold, 31_000, 'gold');
+    const page = await chat.say(gold, '兑换');
+    expect(page).toContain(
+      '5. 四轮定位 — 8,000 积分\n暂时换不了的礼品：\n· 钻石专享 机场接送 — 30,000 积分（钻石卡专享）\n回复序号选择。',
+    );
+    expect(await chat.say(gold, '钻石专享机场接送')).toContain('仅限钻石卡会员兑换，您现在是金卡。');
+    expect(await redemptionsOf(member._id)).toBe(0);
+
+    // Nothing within reach: the list says what each needs and the flow ends with what to do.
+    const poor = 'redeem-poor';
+    await memberWithPoints(poor, 800);
+    const nothing = await chat.say(poor, '兑换');
+    expect(nothing).toMatch(
+      /^您有 800 积分可用，暂时还没有能兑换的礼品。\n暂时换不了的礼品：\n· 免费洗车 — 1,500 积分（还差 700 积分）\n/,
+    );
+    expect(nothing).toMatch(
+      /\n到店消费、推荐朋友都能攒积分。回复「推荐」看看推荐有礼，「查积分」看您的积分。$/,
+    );
+    expect(await chat.say(poor, '推荐')).toContain('您的推荐码：');
+    expect(await chat.say(poor, '查积分')).toContain('您现在有 800 积分可用。');
+  });
+
   it('re-asks a bad choice, says how many points are missing, and takes 不了 for no', async () => {
     const key = 'redeem-bad';
     const member = await memberWithPoints(key, 2_000);
     await chat.say(key, '兑换');
-    for (const bad of ['0', '99', '第一个', '兑换']) {
+    for (const bad of ['0', '2', '99', '第一个', '兑换']) {
       expect(await chat.say(key, bad), bad).toContain(
         '请回复礼品前面的序号。请再试一次：\n您有 2,000 积分可用。',
       );
     }
-    expect(await chat.say(key, '2')).toContain(
+    expect(await chat.say(key, '品牌车载香氛')).toContain(
       '兑换「品牌车载香氛」需要 3,000 积分，您还差 1,000 积分。换一个试试，或回复「取消」。\n您有 2,000 积分可用。',
     );
     await chat.say(key, '1');
@@ -84,16 +139,28 @@ describe('积分兑换', () => {
     expect(await balanceOf(db(), member._id, chat.api.now())).toBe(2_000);
   });
 
-  it('a reward above the member’s tier, and points spent meanwhile, are refused after 确认', async () => {
+  it('a tier raised by staff meanwhile, and points spent meanwhile, are refused after 确认', async () => {
     const rich = 'redeem-tier';
     const richMember = await memberWithPoints(rich, 40_000);
-    await chat.say(rich, '兑换');
-    await chat.say(rich, '下一页');
-    await chat.say(rich, '6');
+    const rewardId = `tiered-${randomBytes(3).toString('hex')}`;
+    const created = await chat.api.post(
+      '/api/v1/rewards',
+      { id: rewardId, name: '会员定制车模', cost: 1_000, validityDays: 30 },
+      'marketing',
+    );
+    expect(created.status).toBe(201);
+    const page = await chat.say(rich, '兑换');
+    await chat.say(rich, numberOf(page, '会员定制车模'));
+    const patched = await chat.api.patch(`/api/v1/rewards/${rewardId}`, { minTier: 'gold' }, 'marketing');
+    expect(patched.status).toBe(200);
     expect(await chat.say(rich, '确认')).toBe(
       '这次没有兑换成功：这个礼品需要更高的会员等级。回复「兑换」换一个试试。',
     );
     expect(await redemptionsOf(richMember._id)).toBe(0);
+    expect(await chat.say(rich, '兑换')).toContain('· 会员定制车模 — 1,000 积分（金卡及以上）');
+    await chat.say(rich, '取消');
+    // Withdrawn for everyone else's tests.
+    await chat.api.patch(`/api/v1/rewards/${rewardId}`, { active: false }, 'marketing');
 
     const key = 'redeem-spent';
     const member = await memberWithPoints(key, 2_000);
@@ -165,16 +232,41 @@ describe('积分兑换', () => {
     );
     expect(counts.sort()).toEqual([0, 1]);
     expect((await chat.api.runtime.services.rewards.get(rewardId))?.stock).toBe(0);
-    // Out of stock: no longer offered.
-    expect(await chat.say(keys[0]!, '兑换')).not.toContain('限量车模');
+    // Out of stock: listed apart, not selectable; by name it says so.
+    const other = 'redeem-race-c';
+    await memberWithPoints(other, 2_000);
+    const after = await chat.say(other, '兑换');
+    expect(after).toMatch(
+      /^您有 2,000 积分可用。可兑换的礼品：\n1\. 免费洗车 — 1,500 积分\n暂时换不了的礼品：\n/,
+    );
+    expect(after).toContain('\n· 限量车模 — 100 积分（已兑完）\n');
+    expect(after).not.toMatch(/\d+\. 限量车模/);
+    expect(await chat.say(other, '限量车模')).toContain(
+      '「限量车模」已经兑完了。换一个试试，或回复「取消」。',
+    );
   });
 });
 
 describe('推荐有礼', () => {
   it('gives the code, link and QR from any of its names, then counts the friend who joined', async () => {
     const key = 'referrer';
-    const member = await chat.insertMember(key);
+    const member = await chat.insertMember(key, { name: '周先生' });
     const code = member.referralCode;
+    expect(await chat.say(key, '推荐')).toBe(
+      [
+        `您的推荐码：${code}`,
+        '把下面的二维码或链接发给朋友。',
+        '朋友扫码关注后 30 天内入会：',
+        '· 朋友入会即得 500 积分（入会礼另送）',
+        '· 朋友入会当天，您得 500 积分',
+        '· 朋友首次到店购车、保养或维修，您再得 2,000 积分',
+        '每个会员年最多奖励 20 位朋友，您本会员年已奖励 0 位。',
+        '还没有朋友通过您加入，快分享给身边的车主吧。',
+        '回复「明细」看奖励到账记录，「查积分」看余额。',
+        `chezhu:link/ref_${code}`,
+        `chezhu:qr/ref_${code}`,
+      ].join('\n'),
+    );
     for (const words of ['推荐有礼', '邀请好友', 'tj', '我的二维码', '5']) {
       const reply = await chat.say(key, words);
       expect(reply, words).toContain(`您的推荐码：${code}\n把下面的二维码或链接发给朋友`);
@@ -186,11 +278,17 @@ describe('推荐有礼', () => {
     );
 
     const friend = 'referred-friend';
-    await chat.follow(friend, `ref_${code}`);
-    expect(await signUpInChat(chat, friend, { name: '何先生', mobile: randomMobile() })).toContain(
-      '推荐奖励 500 积分',
+    expect(await chat.follow(friend, `ref_${code}`)).toContain(
+      '欢迎关注！您的朋友周先生邀请您加入车主会员俱乐部。2026年12月25日前回复「入会」加入会员，除了入会礼，还能多得 500 积分推荐奖励。\n1 查积分',
     );
-    expect(await chat.say(key, '推荐')).toContain('已有 1 位朋友通过您加入，您共获得 500 积分。');
+    expect(await signUpInChat(chat, friend, { name: '何先生', mobile: randomMobile() })).toContain(
+      '已送您入会礼 1,000 积分、推荐奖励 500 积分。感谢朋友周先生的邀请！',
+    );
+    const after = await chat.say(key, '推荐');
+    expect(after).toContain('您本会员年已奖励 1 位。\n已有 1 位朋友通过您加入，您共获得 500 积分。');
+    // The words the answer gives lead where it says.
+    expect(await chat.say(key, '明细')).toContain('最近的积分变化：');
+    expect(await chat.say(key, '查积分')).toContain('您现在有 500 积分可用。');
     expect(await chat.say(chat.newKey('guest'), '推荐有礼')).toBe(
       '这项服务需要先入会。回复「入会」，一分钟就能加入。',
     );

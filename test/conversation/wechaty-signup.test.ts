@@ -29,10 +29,15 @@ const sessionExists = async (key: string) =>
 
 describe('welcome on follow', () => {
   it('a friend follows through a referral QR, is welcomed, joins (rh) and both get their points', async () => {
-    const referrer = await chat.insertMember(chat.newKey('ref'));
+    const referrer = await chat.insertMember(chat.newKey('ref'), { name: '王小明' });
     const friend = chat.newKey('friend');
     const welcome = await chat.follow(friend, `ref_${referrer.referralCode}`);
-    expect(welcome).toContain('欢迎关注！这里是车主会员俱乐部。回复「入会」即可加入会员，领取入会礼。');
+    // Who invited them, masked (the surname only), the window's end and the points.
+    expect(welcome).toContain(
+      '欢迎关注！您的朋友王**邀请您加入车主会员俱乐部。2026年12月25日前回复「入会」加入会员，除了入会礼，还能多得 500 积分推荐奖励。',
+    );
+    expect(welcome).not.toContain('小明');
+    expect(welcome).not.toContain(referrer.mobile!.slice(3, 7));
     expect(welcome).toContain('1 查积分');
     const [opened] = await referralsOf(referrer._id);
     expect(opened).toMatchObject({ status: 'opened', code: referrer.referralCode });
@@ -49,7 +54,7 @@ describe('welcome on follow', () => {
     expect(await chat.say(friend, '1990年5月20日')).toContain('您的车牌号是');
     const joined = await chat.say(friend, '粤B D12345');
     expect(joined).toContain('入会成功，欢迎您，张先生！');
-    expect(joined).toContain('已送您入会礼 1,000 积分、推荐奖励 500 积分。');
+    expect(joined).toContain('已送您入会礼 1,000 积分、推荐奖励 500 积分。感谢朋友王**的邀请！');
     expect(joined).toContain('还有一张「免费基础保养券」，2026年12月25日前到店使用。');
 
     const member = (await chat.member(friend))!;
@@ -78,8 +83,17 @@ describe('welcome on follow', () => {
 
     const follower = chat.newKey('follower');
     await chat.follow(follower, null);
+    chat.advance(3 * 86_400_000);
+    // The referrer's name is no person's name (会员N): the masked mobile stands for them.
+    const masked = `${referrer.mobile!.slice(0, 3)}****${referrer.mobile!.slice(7)}`;
     expect(await chat.act(follower, { type: 'scan', scene: `ref_${referrer.referralCode}` })).toBe(
-      '收到，已记下您是通过朋友的推荐来的。回复「入会」即可加入会员。',
+      `收到！您的朋友 ${masked} 邀请您加入会员。2026年12月28日前回复「入会」加入会员，除了入会礼，还能多得 500 积分推荐奖励。`,
+    );
+    expect(await referralsOf(referrer._id)).toHaveLength(1);
+    // A later scan keeps the first open's window.
+    chat.advance(2 * 86_400_000);
+    expect(await chat.act(follower, { type: 'scan', scene: `ref_${referrer.referralCode}` })).toContain(
+      '2026年12月28日前回复「入会」',
     );
     expect(await referralsOf(referrer._id)).toHaveLength(1);
   });

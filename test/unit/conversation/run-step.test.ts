@@ -173,15 +173,18 @@ describe('runStep', () => {
       type: 'load_catalogue',
       value: {
         available: 800,
+        tierName: '铜卡',
         rewards: [
-          { id: 'wash', name: '洗车券', cost: 500 },
-          { id: 'oil', name: '机油保养', cost: 3000 },
+          { id: 'wash', name: '洗车券', cost: 500, hold: null },
+          { id: 'oil', name: '机油保养', cost: 3000, hold: { kind: 'points', missing: 2200 } },
         ],
       },
     };
     const listed = runStep(asked.session, { type: 'effect_result', result: catalogue }, context(true), T0);
     expect(texts(listed)).toContain('1. 洗车券 — 500 积分');
-    const tooDear = converse(['2'], true, listed.session);
+    expect(texts(listed)).toContain('· 机油保养 — 3,000 积分（还差 2,200 积分）');
+    expect(texts(converse(['2'], true, listed.session)[0]!)).toContain('请回复礼品前面的序号');
+    const tooDear = converse(['机油保养'], true, listed.session);
     expect(texts(last(tooDear))).toContain('您还差 2,200 积分');
     const chosen = converse(['1', '确认'], true, last(tooDear).session);
     expect(last(chosen).effects).toEqual([{ type: 'redeem', rewardId: 'wash', requestId: 'chat:msg-1' }]);
