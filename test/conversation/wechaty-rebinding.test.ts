@@ -145,9 +145,17 @@ describe('re-binding to a new WeChat account', () => {
     // The same account every time, and no notice (nobody lost the membership).
     expect(new Set(history.map((entry) => entry.toAccount ?? entry.fromAccount)).size).toBe(1);
     expect(await chat.say(key, '查积分')).toContain('您现在有');
+
+    // 注销 unbinds too (the account stays only as its hash).
+    await chat.say(key, '注销');
+    expect(await chat.say(key, '确认注销')).toContain('已为您注销会员');
+    const erased = await stored(member._id);
+    expect(erased.openid).toBeNull();
+    expect(erased.bindings!.at(-1)).toMatchObject({ action: 'unbind', reason: 'erase', channel: 'chat' });
+    expect(erased.bindings!.at(-1)!.oldOpenidHash).toBe(erased.bindings![0]!.newOpenidHash);
   });
 
-  it('a second move within 30 days alerts staff in the callback queue, once', async () => {
+  it('a second move within 30 days alerts staff in the callback queue', async () => {
     const firstKey = chat.newKey('first');
     const owner = await chat.insertMember(firstKey, { name: '郭女士' });
     const secondKey = chat.newKey('second');
