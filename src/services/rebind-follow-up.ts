@@ -4,6 +4,7 @@ import { rebindNoticeText } from '../delivery/rebind-notice-copy';
 import { formatDateZh } from '../rules/format-zh';
 import { needsRebindAlert, recentRebinds } from '../rules/member-binding';
 import type { OpenCallbackInput } from './callback-service';
+import type { EnqueueOutcome } from './enqueue-deliveries';
 import type { ServiceContext } from './service-context';
 
 /** The delivery key of the notice to the old account of one re-bind. */
@@ -18,7 +19,7 @@ export class RebindFollowUp {
   constructor(
     private readonly ctx: ServiceContext,
     private readonly deps: {
-      enqueue: (request: DeliveryRequestInput) => Promise<unknown>;
+      enqueue: (request: DeliveryRequestInput) => Promise<EnqueueOutcome>;
       openCallback: (input: OpenCallbackInput) => Promise<unknown>;
     },
   ) {}
@@ -33,9 +34,7 @@ export class RebindFollowUp {
       text: rebindNoticeText({ mobile: member.mobile, at: change.at, timeZone }),
       recipientOpenid: oldOpenid,
     });
-    if (outcome && typeof outcome === 'object' && 'ok' in outcome && outcome.ok === false) {
-      this.ctx.logger.error({ memberId: member._id, outcome }, 'rebind notice not enqueued');
-    }
+    if (!outcome.ok) this.ctx.logger.error({ memberId: member._id, outcome }, 'rebind notice not enqueued');
     const bindings = member.bindings ?? [];
     if (!needsRebindAlert(bindings, change.at)) return;
     const moves = recentRebinds(bindings, change.at);
