@@ -1,18 +1,20 @@
 import { z } from 'zod';
-import { normalizeText } from '../src/conversation/intents/normalize-text';
 import { defineFlow, effectStep, type FlowData } from '../src/conversation/flow-schema';
+import { normalizeText } from '../src/conversation/intents/normalize-text';
 import { text } from '../src/conversation/reply';
-import { answerCopy, signupCopy } from './copy/zh-CN';
 import { birthdayAnswer, mobileAnswer, nameAnswer, plateAnswer, yesNo } from './answers';
+import { answerCopy, rebindCopy, signupCopy } from './copy/zh-CN';
 
 /**
  * 入会 (RULES.md §5): name → mobile → SMS code → privacy consent → marketing consent (separate,
  * default off) → optional birthday and plate → enrol. The mobile is verified before anything is
- * created; the service checks again that this chat user verified it.
+ * created; the service checks again that this chat user verified it. A mobile that is already a
+ * member's is bound to this WeChat account right after the code (re-binding): the member gave
+ * consents, birthday and plate before, so nothing more is asked.
  */
 export const signupFlow = defineFlow({
   id: 'signup',
-  version: 1,
+  version: 2,
   intent: 'signup',
   title: '入会',
   audience: 'guest',
@@ -65,11 +67,27 @@ export const signupFlow = defineFlow({
       id: 'verify',
       effect: (data) => ({ type: 'verify_sms_code', mobile: String(data.mobile), code: String(data.code) }),
       onResult: (result) => {
-        if (result.ok) return { next: 'privacy' };
+        if (result.ok) return { next: 'existing' };
         if (result.reason === 'wrong')
           return { replies: [text(signupCopy.wrongCode(result.attemptsLeft))], next: 'code' };
         const reply = result.reason === 'expired' ? signupCopy.codeExpired : signupCopy.tooManyTries;
         return { replies: [text(reply)], next: 'code' };
+      },
+    }),
+    effectStep<'rebind_member'>({
+      id: 'existing',
+      effect: (data) => ({ type: 'rebind_member', mobile: String(data.mobile) }),
+      onResult: (result) => {
+        switch (result.status) {
+          case 'rebound':
+            return { replies: [text(rebindCopy.welcomeBack(result))], next: null };
+          case 'not_member':
+            return { next: 'privacy' };
+          case 'conflict':
+            return { replies: [text(rebindCopy.conflict)], next: null };
+          case 'not_verified':
+            return { replies: [text(signupCopy.notVerified)], next: 'mobile' };
+        }
       },
     }),
     {
@@ -126,6 +144,8 @@ export const signupFlow = defineFlow({
             return { replies: [text(signupCopy.relinked)], next: null };
           case 'openid_linked':
             return { replies: [text(signupCopy.openidLinked)], next: null };
+          case 'conflict':
+            return { replies: [text(rebindCopy.conflict)], next: null };
           case 'not_verified':
             return { replies: [text(signupCopy.notVerified)], next: 'mobile' };
           case 'invalid':

@@ -43,6 +43,7 @@ export const runtimeCopy: RuntimeCopy = {
       : '抱歉，我没太明白。回复「入会」加入会员，或回复「菜单」看全部功能。',
   unsupported: '这件事暂时还不能在聊天里办理，请联系门店。回复「菜单」看看我能做什么。',
   membersOnly: '这项服务需要先入会。回复「入会」，一分钟就能加入。',
+  membershipMoved: (movedAt, timeZone) => rebindCopy.movedAway(movedAt, timeZone),
   alreadyMember: '您已经是会员了。回复「查积分」看看您的积分吧。',
   textNeeded: '这里需要文字回答',
   retry: (reason) => (reason ? `${reason}。请再试一次：` : '没看懂这个回答，请再试一次：'),
@@ -374,4 +375,24 @@ export const humanCopy = {
   declined: '好的。有需要随时回复「人工」。',
   done: (storeName: string) =>
     `已为您登记回电，${storeName}的工作人员会在营业时间内联系您。回复「菜单」看看我能做什么。`,
+};
+
+/** Re-binding a membership to another WeChat account (issue 11, accounts). */
+export const rebindCopy = {
+  /** After the SMS code, to the new WeChat account: the member's summary, nothing asked again. */
+  welcomeBack(v: Extract<EffectResults['rebind_member'], { status: 'rebound' }>): string {
+    const lines = [
+      `${v.name ? `${v.name}，` : ''}欢迎回来！您的会员已绑定到这个微信。`,
+      `可用积分：${formatPoints(v.available)}`,
+      `会员等级：${v.tierName}`,
+    ];
+    if (v.tookOver) lines.push('原来绑定的微信不再接收会员消息。');
+    lines.push('回复「查积分」看详情，或回复「菜单」看我还能做什么。');
+    return lines.join('\n');
+  },
+  /** Two WeChat accounts verified the same mobile at once, and the other one was first. */
+  conflict: '这个会员刚刚绑定到了另一个微信。如果不是您本人操作，请回复「人工」联系门店。',
+  /** The old account asks for something members-only after its membership moved. */
+  movedAway: (movedAt: string, timeZone: string) =>
+    `您的会员已于${formatDateZh(new Date(movedAt), timeZone)}绑定到另一个微信，这个微信暂时不能使用会员服务。如果不是您本人操作，请回复「人工」联系门店找回；也可以回复「入会」用其他手机号加入。`,
 };

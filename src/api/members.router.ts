@@ -4,7 +4,7 @@ import type { MemberRecord } from '../data/models/member-model';
 import { AppError } from '../lib/app-error';
 import { explainEntry } from '../rules/explain-entry';
 import { normalizePlate } from '../rules/normalize-plate';
-import { consentHistory } from '../services/consent-history';
+import { bindingHistory, consentHistory } from '../services/consent-history';
 import { memberView } from '../services/member-view';
 import type { Services } from '../services/services';
 import { memberSearchText } from './member-search-text';
@@ -71,6 +71,7 @@ export function membersRouter(services: Services): Router {
       res.json({
         ...memberView(member, services.clock(), services.program.current(), full),
         consentHistory: consentHistory(member.consents),
+        bindingHistory: bindingHistory(member.bindings),
       });
     }),
   );

@@ -14,6 +14,8 @@ export const effectSchema = z.discriminatedUnion('type', [
   z.strictObject({ type: z.literal('erase') }),
   z.strictObject({ type: z.literal('send_sms_code'), mobile: z.string() }),
   z.strictObject({ type: z.literal('verify_sms_code'), mobile: z.string(), code: z.string() }),
+  /** After the SMS check: a member with this mobile is bound to this chat user (re-binding). */
+  z.strictObject({ type: z.literal('rebind_member'), mobile: z.string() }),
   z.strictObject({
     type: z.literal('enrol'),
     form: z.strictObject({
@@ -89,6 +91,17 @@ export interface EffectResults {
     | { ok: true }
     | { ok: false; reason: 'wrong'; attemptsLeft: number }
     | { ok: false; reason: 'expired' | 'too_many' };
+  rebind_member:
+    | {
+        status: 'rebound';
+        name: string | null;
+        available: number;
+        tierName: string;
+        /** The membership was on another WeChat account until now (that account is told). */
+        tookOver: boolean;
+      }
+    /** No member has this mobile: the sign-up goes on. */
+    | { status: 'not_member' | 'not_verified' | 'conflict' };
   enrol:
     | {
         ok: true;
@@ -98,7 +111,7 @@ export interface EffectResults {
         inviter: string | null;
         voucher: { name: string; expiresAt: string } | null;
       }
-    | { ok: false; reason: 'relinked' | 'openid_linked' | 'not_verified' }
+    | { ok: false; reason: 'relinked' | 'openid_linked' | 'not_verified' | 'conflict' }
     | { ok: false; reason: 'invalid'; message: string };
   open_missing_report: { reportId: string };
   load_car: { car: CarFacts | null };

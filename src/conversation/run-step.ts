@@ -20,6 +20,11 @@ export type StepInput =
 export interface RunContext extends StepContext {
   flows: readonly Flow[];
   copy: RuntimeCopy;
+  /**
+   * For a chat user without a membership: when the membership this WeChat account held moved to
+   * another account (ISO instant), so members-only requests are told why instead of "join first".
+   */
+  movedAwayAt?: string | null;
 }
 
 export interface StepResult {
@@ -142,7 +147,8 @@ class StepRun {
       return;
     }
     if (flow.audience === 'member' && !isMember) {
-      this.say(this.ctx.copy.membersOnly);
+      const moved = this.ctx.movedAwayAt;
+      this.say(moved ? this.ctx.copy.membershipMoved(moved, this.ctx.timeZone) : this.ctx.copy.membersOnly);
       this.hintResume();
       return;
     }

@@ -11,6 +11,8 @@ export interface RuntimeCopy {
   /** An intent the assistant understands but cannot handle in chat yet. */
   unsupported: string;
   membersOnly: string;
+  /** Members-only, to a WeChat account whose membership moved to another account at `movedAt` (ISO). */
+  membershipMoved(movedAt: string, timeZone: string): string;
   alreadyMember: string;
   /** A photo sent where a written answer was asked for. */
   textNeeded: string;

@@ -42,6 +42,11 @@ export const deliveryRequestSchema = z
       .default({ expiringPoints: null, date: null }),
     /** After this the message is pointless (skipped rather than deferred past it). */
     expiresAt: z.date().nullable().default(null),
+    /**
+     * A service notice about the member for a WeChat account that is no longer theirs (the old
+     * account after a re-bind): sent there instead of to the member's current account.
+     */
+    recipientOpenid: z.string().min(1).max(128).nullable().default(null),
   })
   .superRefine((request, ctx) => {
     const texts = [request.text, request.genericText ?? '', ...Object.values(request.template?.fields ?? {})];

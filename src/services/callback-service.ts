@@ -9,6 +9,8 @@ import type { StaffActor } from './service-feedback-service';
 export interface OpenCallbackInput {
   /** The chat message that asked for it: a retried message records one request. */
   requestKey: string;
+  /** An alert about the member for staff to follow up, rather than the member's request. */
+  kind?: 'request' | 'rebind_alert';
   memberId: string;
   storeId: string;
   note: string | null;
@@ -17,6 +19,7 @@ export interface OpenCallbackInput {
 
 export interface CallbackView {
   id: string;
+  kind: 'request' | 'rebind_alert';
   member: { id: string; name: string | null; mobile: string | null };
   storeId: string;
   note: string | null;
@@ -30,7 +33,7 @@ export type DoneOutcome =
   | { ok: true; duplicate: boolean; callback: CallbackView }
   | { ok: false; reason: 'not_found' | 'forbidden_store' };
 
-/** 人工: members' callback requests, for staff to call back and close. */
+/** 人工: members' callback requests (and alerts about members), for staff to call back and close. */
 export class CallbackService {
   constructor(private readonly ctx: ServiceContext) {}
 
@@ -41,6 +44,7 @@ export class CallbackService {
       await db.followUp.callbacks.create({
         _id: id,
         requestKey: input.requestKey,
+        kind: input.kind ?? 'request',
         memberId: input.memberId,
         storeId: input.storeId,
         note: input.note,
@@ -106,6 +110,7 @@ export class CallbackService {
       const mobile = member?.mobile ?? null;
       return {
         id: record._id,
+        kind: record.kind ?? 'request',
         member: {
           id: record.memberId,
           name: member?.name ?? null,

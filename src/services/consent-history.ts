@@ -1,4 +1,4 @@
-import type { ConsentRecord } from '../data/models/member-model';
+import type { BindingRecord, ConsentRecord } from '../data/models/member-model';
 
 export interface ConsentHistoryEntry {
   kind: 'privacy' | 'marketing';
@@ -26,5 +26,33 @@ export function consentHistory(consents: readonly ConsentRecord[]): ConsentHisto
       policyVersion: consent.version,
       at: new Date(consent.at).toISOString(),
       channel: consent.channel,
+    }));
+}
+
+export interface BindingHistoryEntry {
+  action: 'bind' | 'unbind';
+  /** signup, rebind (taken over from another WeChat), relink, unfollow, erase. */
+  reason: BindingRecord['reason'];
+  at: string;
+  channel: string;
+  /**
+   * The WeChat accounts as short tags (the first 8 hex digits of their salted hash: the openids
+   * are not kept), enough to tell accounts apart: null where there was none.
+   */
+  fromAccount: string | null;
+  toAccount: string | null;
+}
+
+/** The member's WeChat bindings and unbindings, oldest first, as staff read them. */
+export function bindingHistory(bindings: readonly BindingRecord[] | undefined): BindingHistoryEntry[] {
+  return [...(bindings ?? [])]
+    .sort((a, b) => new Date(a.at).getTime() - new Date(b.at).getTime())
+    .map((binding) => ({
+      action: binding.action,
+      reason: binding.reason,
+      at: new Date(binding.at).toISOString(),
+      channel: binding.channel,
+      fromAccount: binding.oldOpenidHash?.slice(0, 8) ?? null,
+      toAccount: binding.newOpenidHash?.slice(0, 8) ?? null,
     }));
 }

@@ -15,9 +15,9 @@ import { explainEntry } from '../rules/explain-entry';
 import { referralTerms } from '../rules/referral-terms';
 import { localDateOf } from '../rules/zoned-time';
 import { chatCatalogue } from './chat-catalogue';
+import { ChatEnrolment } from './chat-enrolment';
 import { MarketingConsentService } from './marketing-consent-service';
 import { MemberCarService } from './member-car-service';
-import { MemberLinkService } from './member-link-service';
 import { memberView } from './member-view';
 import { RecentMessages } from './recent-messages';
 import type { RedeemFailure } from './redemption-service';
@@ -75,7 +75,7 @@ export class ConversationService {
   private readonly current = new Map<string, TurnState>();
   /** Members (by id) as read at the start of their message, until an effect may change them. */
   private readonly freshMembers = new Map<string, MemberRecord>();
-  private readonly links: MemberLinkService;
+  private readonly signup: ChatEnrolment;
   private readonly marketing: MarketingConsentService;
   private readonly cars: MemberCarService;
   /** The member's last few messages, for 人工 callback requests. */
@@ -91,10 +91,10 @@ export class ConversationService {
       waitMs: 20_000,
       memoSeconds: REPLY_MEMO_SECONDS,
     });
-    this.links = new MemberLinkService(services);
     this.marketing = new MarketingConsentService(services);
     this.cars = new MemberCarService(services);
     this.smsCodes = new SmsCodeService(services, redis, deps.smsSender);
+    this.signup = new ChatEnrolment(services, this.smsCodes);
     this.recent = new RecentMessages(redis);
   }
 
@@ -175,7 +175,7 @@ export class ConversationService {
     // The member behind this chat user, read once per message: every step below starts from it
     // (effects that create or erase a member happen after these reads).
     const report = content.type === 'delivery_report' || content.type === 'mass_send_report';
-    const member = report ? null : await this.links.findByOpenid(message.userId);
+    const member = report ? null : await this.deps.services.links.findByOpenid(message.userId);
     this.remember(key, member);
     await this.noteForDelivery(message, member);
     switch (content.type) {
@@ -184,7 +184,7 @@ export class ConversationService {
       case 'scan':
         return this.onScan(message.userId, content.scene, member);
       case 'unfollow':
-        await this.links.unlinkOpenid(message.userId);
+        await this.deps.services.links.unlinkOpenid(message.userId);
         await this.writeSession(key, { kind: 'delete' });
         return [];
       case 'menu_click': {
@@ -295,6 +295,12 @@ export class ConversationService {
     if (member && input.type === 'text') await this.recent.note(member._id, input.text, now);
     const session = await this.withRatingFlow(await this.readSession(key), input, ctx, now);
     let step = runStep(session, input, ctx, now);
+    if (!member && step.replies.some((reply) => reply.text === runtimeCopy.membersOnly)) {
+      // Looked up only when it matters: the account's membership may have moved to another WeChat.
+      const movedAwayAt = await services.links.movedAwayAt(message.userId);
+      if (movedAwayAt)
+        step = runStep(session, input, { ...ctx, movedAwayAt: movedAwayAt.toISOString() }, now);
+    }
     const replies = [...step.replies];
     let erased = false;
     for (let hops = 0; step.effects.length > 0; hops++) {
@@ -320,8 +326,10 @@ export class ConversationService {
         return { type: effect.type, value: await this.smsCodes.send(effect.mobile) };
       case 'verify_sms_code':
         return { type: effect.type, value: await this.smsCodes.verify(effect.mobile, effect.code, userId) };
+      case 'rebind_member':
+        return { type: effect.type, value: await this.signup.rebind(effect.mobile, userId) };
       case 'enrol':
-        return { type: effect.type, value: await this.enrol(effect.form, userId) };
+        return { type: effect.type, value: await this.signup.enrol(effect.form, userId) };
       case 'load_store_contact':
         return { type: effect.type, value: await this.storeContact(memberId) };
     }
@@ -487,42 +495,6 @@ export class ConversationService {
       freeMaintenanceLeft: view.tier.freeMaintenance.left,
       vouchers,
     };
-  }
-
-  private async enrol(
-    form: Extract<Effect, { type: 'enrol' }>['form'],
-    userId: string,
-  ): Promise<EffectResults['enrol']> {
-    const { services } = this.deps;
-    if (!(await this.smsCodes.isVerified(form.mobile, userId))) return { ok: false, reason: 'not_verified' };
-    const storeId = services.program.current().stores[0]!.id;
-    const outcome = await services.enrolment.enrol(form, { channel: 'chat', storeId, openid: userId });
-    if (outcome.ok) {
-      await this.smsCodes.forgetVerified(form.mobile, userId);
-      const { welcome, referral } = outcome.result;
-      return {
-        ok: true,
-        welcomePoints: welcome?.points ?? 0,
-        referralPoints: referral?.newcomerPoints ?? 0,
-        inviter: referral?.newcomerPoints ? await services.referrals.inviterOf(referral.referralId) : null,
-        voucher: welcome?.voucher
-          ? { name: welcome.voucher.name, expiresAt: welcome.voucher.expiresAt }
-          : null,
-      };
-    }
-    switch (outcome.reason) {
-      case 'already_member':
-        // The mobile's owner proved it by SMS: this chat user is that member (a new openid).
-        await this.links.linkOpenid(outcome.memberId, userId);
-        await this.smsCodes.forgetVerified(form.mobile, userId);
-        return { ok: false, reason: 'relinked' };
-      case 'openid_linked':
-        return { ok: false, reason: 'openid_linked' };
-      case 'invalid_input':
-        return { ok: false, reason: 'invalid', message: outcome.issues[0]?.message ?? '信息不完整' };
-      case 'unknown_referral_code':
-        return { ok: false, reason: 'invalid', message: '推荐码无效' };
-    }
   }
 
   private async redeem(

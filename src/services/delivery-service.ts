@@ -12,6 +12,7 @@ import {
   type MarketingReservation,
   reservationOf,
 } from '../delivery/delivery-counters';
+import { otherAccountState, recipientOf } from '../delivery/delivery-recipient';
 import { type DeliveryRequestInput, deliveryRequestSchema } from '../delivery/delivery-request';
 import { massGroupOf, massSourceOf } from '../delivery/mass-send-plan';
 import { type DeliveryDecision, decideDelivery, type MemberDeliveryState } from '../delivery/policy';
@@ -371,7 +372,7 @@ export class DeliveryService {
         hasTemplate: record.template !== null,
         expiresAt: record.expiresAt,
       },
-      memberState(member, state, own, now, program),
+      record.recipientOpenid ? otherAccountState(now) : memberState(member, state, own, now, program),
       now,
       program,
     );
@@ -389,7 +390,8 @@ export class DeliveryService {
     program: Program,
     finalAttempt: boolean,
   ): Promise<DeliverOutcome> {
-    const openid = member.openid ?? '';
+    const recipient = recipientOf(record, member);
+    const openid = recipient.openid;
     const marketing = record.category === 'marketing';
     // A slot an earlier attempt took and never recorded (it died before sending): kept for the
     // same kind of send again, given back otherwise.
@@ -439,7 +441,7 @@ export class DeliveryService {
           const sent = await this.requireSender().sendText(openid, decision.text);
           if (sent.ok) {
             const uncounted = (sent.parts ?? 1) - (marketing ? 1 : 0);
-            if (uncounted > 0) await this.countServiceWindowSend(record.memberId, uncounted);
+            if (uncounted > 0 && recipient.own) await this.countServiceWindowSend(record.memberId, uncounted);
             return this.finish(
               record,
               now,
@@ -511,6 +513,10 @@ export class DeliveryService {
     finalAttempt: boolean,
   ): Promise<DeliverOutcome> {
     const error = { errcode: result.errcode, errmsg: result.errmsg };
+    // What WeChat says of another account (a notice to an old one) is not the member's state.
+    if (record.recipientOpenid && ['unfollowed', 'window_closed', 'rate_limited'].includes(result.kind)) {
+      return this.finish(record, now, { status: 'skipped', reason: result.kind }, error);
+    }
     switch (result.kind) {
       case 'unfollowed':
         await this.noteUnfollowed(record.memberId, now);

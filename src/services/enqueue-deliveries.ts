@@ -112,6 +112,7 @@ export function newDeliveryRecord(request: DeliveryRequest, now: Date): Delivery
     claimedBy: null,
     sendStartedAt: null,
     sentAt: null,
+    ...(request.recipientOpenid ? { recipientOpenid: request.recipientOpenid } : {}),
     createdAt: now,
     updatedAt: now,
   };

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { duplicateKeyField } from '../data/duplicate-key-field';
 import type { EnrolmentChannel, EnrolmentRecord } from '../data/models/enrolment-model';
-import type { ConsentRecord, MemberRecord, VehicleRecord } from '../data/models/member-model';
+import type { BindingRecord, ConsentRecord, MemberRecord, VehicleRecord } from '../data/models/member-model';
 import { newId } from '../lib/new-id';
 import { creditPoints } from '../rules/credit-points';
 import { lotExpiresAt } from '../rules/lot-expiry';
@@ -151,6 +151,19 @@ export class EnrolmentService {
       finishedAt: null,
     };
     await db.membership.enrolments.create(journal);
+    const bindings: BindingRecord[] = person.openid
+      ? [
+          {
+            id: newId(),
+            at: plan.at,
+            action: 'bind',
+            reason: 'signup',
+            channel: plan.channel,
+            oldOpenidHash: null,
+            newOpenidHash: await this.hasher.hash('openid', person.openid),
+          },
+        ]
+      : [];
 
     for (let attempt = 0; ; attempt++) {
       const record = newMemberRecord(
@@ -166,6 +179,7 @@ export class EnrolmentService {
           vehicles: person.vehicles,
           consents: person.consents,
           marketingConsent: person.marketingConsent,
+          bindings,
         },
         program,
       );

@@ -1,4 +1,6 @@
-import type { MemberRecord } from '../data/models/member-model';
+import type { BindingRecord, MemberRecord } from '../data/models/member-model';
+import { newId } from '../lib/new-id';
+import type { IdentityHasher } from './identity-hasher';
 import type { RedemptionService } from './redemption-service';
 import type { ServiceContext } from './service-context';
 import type { VoucherService } from './voucher-service';
@@ -39,6 +41,7 @@ export class ErasureService {
     private readonly ctx: ServiceContext,
     private readonly vouchers: VoucherService,
     private readonly redemptions: RedemptionService,
+    private readonly hasher: IdentityHasher,
   ) {}
 
   async erase(memberId: string, options: { channel: 'chat' | 'staff' }): Promise<ErasureOutcome> {
@@ -61,9 +64,42 @@ export class ErasureService {
     // What the member wrote to staff goes too; ratings stay (anonymous once the member is erased).
     await db.followUp.feedback.updateMany({ memberId }, { $set: { comment: null } });
     await db.followUp.callbacks.updateMany({ memberId }, { $set: { note: null, recentMessages: [] } });
-    const erased = await db.members
+    // The WeChat account goes too: the binding history records it (as a hash), in the same update.
+    // Filtered on the account read, so a re-bind in between is retried rather than mis-recorded.
+    let erased: MemberRecord | null = null;
+    for (let attempt = 0; attempt < 3 && !erased; attempt++) {
+      erased = await this.eraseOnce(memberId, now, options.channel);
+    }
+    if (erased) {
+      this.ctx.logger.info({ memberId }, 'member erased');
+      return { ok: true, duplicate: false, result: resultOf(erased) };
+    }
+    // Erased by a concurrent call in between.
+    const after = await db.members.findById(memberId, { status: 1, erasedAt: 1 }).lean<MemberRecord>();
+    if (after?.status === 'erased') return { ok: true, duplicate: true, result: resultOf(after) };
+    return { ok: false, reason: 'not_found' };
+  }
+
+  private async eraseOnce(memberId: string, now: Date, channel: string): Promise<MemberRecord | null> {
+    const { db } = this.ctx;
+    const current = await db.members
+      .findOne({ _id: memberId, status: 'active' }, { openid: 1 })
+      .lean<Pick<MemberRecord, 'openid'>>();
+    if (!current) return null;
+    const unbind: BindingRecord | null = current.openid
+      ? {
+          id: newId(),
+          at: now,
+          action: 'unbind',
+          reason: 'erase',
+          channel,
+          oldOpenidHash: await this.hasher.hash('openid', current.openid),
+          newOpenidHash: null,
+        }
+      : null;
+    return db.members
       .findOneAndUpdate(
-        { _id: memberId, status: 'active' },
+        { _id: memberId, status: 'active', openid: current.openid },
         {
           $set: {
             status: 'erased',
@@ -83,8 +119,9 @@ export class ErasureService {
               granted: false,
               version: this.ctx.program.current().signup.privacyPolicyVersion,
               at: now,
-              channel: options.channel,
+              channel,
             },
+            ...(unbind ? { bindings: unbind } : {}),
           },
           // Any account decision read before this point must not be written after it.
           $inc: { rev: 1 },
@@ -92,14 +129,6 @@ export class ErasureService {
         { returnDocument: 'after' },
       )
       .lean<MemberRecord>();
-    if (erased) {
-      this.ctx.logger.info({ memberId }, 'member erased');
-      return { ok: true, duplicate: false, result: resultOf(erased) };
-    }
-    // Erased by a concurrent call in between.
-    const after = await db.members.findById(memberId, { status: 1, erasedAt: 1 }).lean<MemberRecord>();
-    if (after?.status === 'erased') return { ok: true, duplicate: true, result: resultOf(after) };
-    return { ok: false, reason: 'not_found' };
   }
 }
 

@@ -1,5 +1,5 @@
 import type { Program } from '../config/program-schema';
-import type { ConsentRecord, MemberRecord, VehicleRecord } from '../data/models/member-model';
+import type { BindingRecord, ConsentRecord, MemberRecord, VehicleRecord } from '../data/models/member-model';
 import { membershipYearAt } from '../rules/membership-year';
 import { emptyAccount } from '../rules/points-account';
 import { initialTierState } from '../rules/tier-state';
@@ -17,6 +17,8 @@ export interface NewMemberFacts {
   consents: ConsentRecord[];
   marketingConsent?: boolean;
   referredBy?: { memberId: string; referralId: string } | null;
+  /** The WeChat binding made at sign-up, if any. */
+  bindings?: BindingRecord[];
 }
 
 /** A member as first stored: first tier, empty account, the membership year from sign-up. */
@@ -51,5 +53,6 @@ export function newMemberRecord(
     recentOps: [],
     outbox: [],
     erasedAt: null,
+    ...(facts.bindings?.length ? { bindings: facts.bindings } : {}),
   };
 }

@@ -11,6 +11,7 @@ import { ErasureService } from './erasure-service';
 import { IdentityHasher } from './identity-hasher';
 import { MassSendService } from './mass-send-service';
 import { MemberImportService } from './member-import-service';
+import { MemberLinkService } from './member-link-service';
 import { MissingPointsService } from './missing-points-service';
 import { NightlyService } from './nightly-service';
 import type { ProgramSource } from './program-source';
@@ -51,8 +52,10 @@ export interface Services {
   massSend: MassSendService;
   /** Post-service follow-up: the delayed rating question, answers, staff alerts. */
   feedback: ServiceFeedbackService;
-  /** 人工: callback requests for staff. */
+  /** 人工: callback requests for staff (and alerts about members). */
   callbacks: CallbackService;
+  /** The WeChat account a member is reached on: binding, re-binding, unfollowing, their history. */
+  links: MemberLinkService;
   /** Staff reports (aggregations shaped into tables, charts and CSV). */
   reports: ReportService;
 }
@@ -70,7 +73,7 @@ export function createServices(db: Database, program: ProgramSource, clock: Cloc
   const referrals = new ReferralService(ctx, identityHasher);
   transactions.onApplied(referrals.onTransactionApplied);
   const enrolment = new EnrolmentService(ctx, identityHasher, referrals, vouchers);
-  const erasure = new ErasureService(ctx, vouchers, redemptions);
+  const erasure = new ErasureService(ctx, vouchers, redemptions, identityHasher);
   // Staff decisions on 积分没到账 reports are told to the member through delivery.
   const delivery = new DeliveryService(ctx);
   const missingPoints = new MissingPointsService(ctx, delivery);
@@ -86,6 +89,10 @@ export function createServices(db: Database, program: ProgramSource, clock: Cloc
   const feedback = new ServiceFeedbackService(ctx, delivery);
   transactions.onApplied(feedback.onTransactionApplied);
   const callbacks = new CallbackService(ctx);
+  const links = new MemberLinkService(ctx, identityHasher, {
+    enqueue: (request) => delivery.enqueue(request),
+    openCallback: (input) => callbacks.open(input),
+  });
   const reports = new ReportService(ctx, campaigns);
   const recovery = new RecoveryService(
     [
@@ -120,6 +127,7 @@ export function createServices(db: Database, program: ProgramSource, clock: Cloc
     massSend,
     feedback,
     callbacks,
+    links,
     reports,
   };
 }

@@ -296,4 +296,52 @@ describe('the staff console: the rest of the front desk', () => {
     await expect.poll(heading).toBe('没有权限');
     expect(await page.getByRole('alert').innerText()).toContain('没有权限使用「新建礼品」');
   }, 30_000);
+
+  it("shows the member's WeChat binding history, and a second move within 30 days as a callback alert", async () => {
+    const enrolled = await api.post(
+      '/api/v1/members',
+      { name: '王芳', mobile: '13700137000', privacyConsent: true },
+      'store',
+    );
+    const id = enrolled.body.member.id as string;
+    // Bound in chat after joining at the counter, then taken over twice by other WeChat accounts.
+    const { links } = api.runtime.services;
+    for (const openid of ['wx-first-account', 'wx-second-account', 'wx-third-account']) {
+      expect(await links.bindVerified(id, openid, 'chat')).toMatchObject({ ok: true });
+    }
+    await page.goto(`${api.url}/console#/members/${id}`);
+    await expect.poll(heading).toBe('王芳');
+    const bindings = page.getByRole('table', { name: /微信绑定记录/ });
+    await expect.poll(() => bindings.getByRole('row').count()).toBe(4);
+    const rows = await bindings.getByRole('row').allInnerTexts();
+    expect(rows[1]).toContain('验证手机号绑定');
+    expect(rows[1]).toContain('公众号');
+    expect(rows[2]).toContain('换绑到新微信');
+    expect(rows[3]).toContain('换绑到新微信');
+    // The accounts are tags of their hashes: the second row's new account is the third row's old one.
+    const tags = await bindings
+      .locator('tbody tr')
+      .evaluateAll((trs) =>
+        trs.map((tr) => [...tr.querySelectorAll('td')].slice(2, 4).map((td) => td.textContent)),
+      );
+    expect(tags[0]![0]).toBe('—');
+    expect(tags[1]![0]).toBe(tags[0]![1]);
+    expect(tags[2]![0]).toBe(tags[1]![1]);
+    expect(await page.locator('body').innerText()).not.toContain('wx-third-account');
+    await expectAccessible(page, 'member-bindings');
+    await screenshot(page, 'member-bindings');
+
+    await page.getByRole('link', { name: '回电' }).click();
+    await expect.poll(heading).toBe('回电请求');
+    await page.getByLabel('显示').selectOption('open');
+    const open = page.getByRole('list', { name: '待回电的请求' });
+    await expect.poll(() => open.innerText()).toContain('王芳');
+    const card = await open.getByRole('listitem').filter({ hasText: '王芳' }).innerText();
+    expect(card).toContain('换绑提醒');
+    expect(card).toContain(
+      '30 天内第 2 次换绑微信（2026年11月25日、2026年11月25日），请联系会员核实是否本人操作。',
+    );
+    expect(card).toContain('13700137000');
+    await expectAccessible(page, 'callbacks-rebind-alert');
+  }, 30_000);
 });

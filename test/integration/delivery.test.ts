@@ -387,4 +387,42 @@ describe('delivery', () => {
     expect(text).toMatch(/deliveries_total\{channel="none",outcome="skipped"\} [1-9]/);
     expect(text).toMatch(/deliveries_total\{channel="none",outcome="retry"\} [1-9]/);
   });
+
+  it('sends a notice for another WeChat account (recipientOpenid) there; a refusal there leaves the member alone', async () => {
+    const m = await member({ messaged: true });
+    const stateBefore = await h.runtime.services.db.delivery.states.findById(m.id).lean();
+    const oldAccount = `o_${randomBytes(10).toString('hex')}`;
+    fake.follow(oldAccount);
+    fake.userMessaged(oldAccount);
+    const notice = (key: string, recipientOpenid: string): DeliveryRequestInput => ({
+      key,
+      memberId: m.id,
+      category: 'service',
+      kind: 'rebind_notice',
+      text: '您的会员账号已绑定到另一个微信。',
+      recipientOpenid,
+    });
+    await delivery().enqueue(notice(`rebind:${m.id}:a`, oldAccount));
+    expect(await settle(`rebind:${m.id}:a`)).toMatchObject({
+      status: 'sent',
+      channel: 'customer_service',
+      recipientOpenid: oldAccount,
+    });
+    expect(callsFor(CUSTOM, oldAccount).map((c) => c.errcode)).toEqual([0]);
+    expect(callsFor(CUSTOM, m.openid)).toHaveLength(0);
+
+    // An account outside its own window (45015), or gone (43004): skipped, and the member's own
+    // window and follow state — another account's — are not touched.
+    const silent = `o_${randomBytes(10).toString('hex')}`;
+    fake.follow(silent);
+    await delivery().enqueue(notice(`rebind:${m.id}:b`, silent));
+    expect(await settle(`rebind:${m.id}:b`)).toMatchObject({ status: 'skipped', reason: 'window_closed' });
+    const gone = `o_${randomBytes(10).toString('hex')}`;
+    await delivery().enqueue(notice(`rebind:${m.id}:c`, gone));
+    expect(await settle(`rebind:${m.id}:c`)).toMatchObject({ status: 'skipped', reason: 'unfollowed' });
+    const stateAfter = await h.runtime.services.db.delivery.states.findById(m.id).lean();
+    expect(stateAfter?.lastInboundAt).toEqual(stateBefore?.lastInboundAt);
+    expect(stateAfter?.csSentSinceInbound).toBe(stateBefore?.csSentSinceInbound);
+    expect(stateAfter?.unfollowedAt ?? null).toBeNull();
+  });
 });

@@ -72,6 +72,15 @@ export function storeNames(ids: readonly string[] | null, program: Program): str
 
 export const consentKinds: Record<string, string> = { privacy: '隐私政策', marketing: '营销消息' };
 
+/** Why a member's WeChat binding changed (`bindingHistory[].reason`). */
+export const bindingReasons: Record<string, string> = {
+  signup: '入会绑定',
+  rebind: '换绑到新微信',
+  relink: '验证手机号绑定',
+  unfollow: '取消关注解绑',
+  erase: '注销解绑',
+};
+
 export const channels: Record<string, string> = {
   chat: '公众号',
   counter: '门店柜台',

@@ -164,6 +164,16 @@ export interface ConsentHistoryEntry {
   channel: string;
 }
 
+export interface BindingHistoryEntry {
+  action: 'bind' | 'unbind';
+  reason: 'signup' | 'rebind' | 'relink' | 'unfollow' | 'erase';
+  at: string;
+  channel: string;
+  /** Short tags of the hashed openids: the same tag is the same WeChat account. */
+  fromAccount: string | null;
+  toAccount: string | null;
+}
+
 export interface Member {
   id: string;
   name: string | null;
@@ -194,6 +204,8 @@ export interface Member {
   consents: Consent[];
   /** Every grant and withdrawal, oldest first. */
   consentHistory: ConsentHistoryEntry[];
+  /** Absent from servers older than the binding history. */
+  bindingHistory?: BindingHistoryEntry[];
   marketingConsent: boolean;
   marketingOptOut: boolean;
 }
@@ -395,6 +407,8 @@ export interface FeedbackSummary {
 /** A 人工 callback request (`GET /callbacks`): the mobile is in full, calling back is the point. */
 export interface CallbackRequest {
   id: string;
+  /** `rebind_alert`: the membership moved to another WeChat more than once in 30 days. */
+  kind: 'request' | 'rebind_alert';
   member: { id: string; name: string | null; mobile: string | null };
   storeId: string;
   note: string | null;

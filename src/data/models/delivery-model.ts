@@ -70,6 +70,8 @@ export interface DeliveryRecord {
    */
   sendStartedAt?: Date | null;
   sentAt: Date | null;
+  /** Sent to this WeChat account instead of the member's own (`DeliveryRequest.recipientOpenid`). */
+  recipientOpenid?: string | null;
   createdAt: Date;
   updatedAt: Date;
 }
@@ -115,6 +117,7 @@ const deliverySchema = new Schema<DeliveryRecord>(
     claimedBy: { type: String, default: null },
     sendStartedAt: { type: Date, default: null },
     sentAt: { type: Date, default: null },
+    recipientOpenid: { type: String },
     // Set from the service's clock (not mongoose timestamps), so tests and sweeps agree on time.
     createdAt: { type: Date, required: true },
     updatedAt: { type: Date, required: true },

@@ -41,6 +41,25 @@ export interface ConsentRecord {
 }
 
 /**
+ * One change of the WeChat account a member is reached on (bind or unbind). Openids are kept as
+ * salted hashes only (`IdentityHasher`): enough to tell accounts apart and to recognise the old
+ * account when it writes again, without keeping WeChat's identifier after it is gone.
+ */
+export interface BindingRecord {
+  /** Unique per member: keys the notice to the old account and the staff alert. */
+  id: string;
+  at: Date;
+  action: 'bind' | 'unbind';
+  /** signup: joined in chat; rebind: taken over from another WeChat by SMS; relink: bound again
+   * after an unfollow (or a member created without WeChat); unfollow; erase. */
+  reason: 'signup' | 'rebind' | 'relink' | 'unfollow' | 'erase';
+  /** chat, counter, staff… */
+  channel: string;
+  oldOpenidHash: string | null;
+  newOpenidHash: string | null;
+}
+
+/**
  * One member, with the points account and tier state embedded: every change to points is a
  * single-document atomic update guarded by `rev` (optimistic concurrency), so no multi-document
  * transaction is ever needed. Ledger entries are written into `outbox` in the same update and
@@ -78,6 +97,8 @@ export interface MemberRecord {
   recentOps: string[];
   outbox: LedgerEntryRecord[];
   erasedAt: Date | null;
+  /** WeChat binding history, oldest first (absent on members stored before it existed). */
+  bindings?: BindingRecord[];
   createdAt: Date;
   updatedAt: Date;
 }
@@ -146,6 +167,19 @@ const consentSchema = new Schema(
   { _id: false },
 );
 
+const bindingSchema = new Schema(
+  {
+    id: { type: String, required: true },
+    at: { type: Date, required: true },
+    action: { type: String, enum: ['bind', 'unbind'], required: true },
+    reason: { type: String, enum: ['signup', 'rebind', 'relink', 'unfollow', 'erase'], required: true },
+    channel: { type: String, required: true },
+    oldOpenidHash: { type: String, default: null },
+    newOpenidHash: { type: String, default: null },
+  },
+  { _id: false },
+);
+
 const memberSchema = new Schema<MemberRecord>(
   {
     _id: { type: String, required: true },
@@ -202,6 +236,7 @@ const memberSchema = new Schema<MemberRecord>(
     recentOps: { type: [String], default: [] },
     outbox: { type: [new Schema(ledgerEntryFields, { _id: false })], default: [] },
     erasedAt: { type: Date, default: null },
+    bindings: { type: [bindingSchema], default: undefined },
   },
   { collection: 'members', timestamps: true, versionKey: false, minimize: false },
 );
@@ -227,6 +262,8 @@ memberSchema.index({ lastVisitAt: 1 });
 // Staff reports: members per tier, sign-ups per week.
 memberSchema.index({ status: 1, 'tier.tierCode': 1 });
 memberSchema.index({ signedUpAt: 1 });
+// An old WeChat account writing again after its membership moved to another one.
+memberSchema.index({ 'bindings.oldOpenidHash': 1 }, { sparse: true });
 // Crash recovery: members whose ledger entries were not yet copied out.
 memberSchema.index({ 'outbox.entryId': 1 }, { sparse: true });
 

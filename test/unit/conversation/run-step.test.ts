@@ -210,6 +210,18 @@ describe('runStep', () => {
     expect(texts(result)).toBe(runtimeCopy.membersOnly);
   });
 
+  it('tells an account whose membership moved to another WeChat why, with the date, instead of "join first"', () => {
+    const moved = { ...context(false), movedAwayAt: '2026-11-20T17:00:00Z' };
+    for (const words of ['查积分', '兑换', '注销']) {
+      const result = runStep(null, { type: 'text', text: words }, moved, T0);
+      expect(texts(result), words).toBe(
+        '您的会员已于2026年11月21日绑定到另一个微信，这个微信暂时不能使用会员服务。如果不是您本人操作，请回复「人工」联系门店找回；也可以回复「入会」用其他手机号加入。',
+      );
+    }
+    // Joining with another mobile is still open to it.
+    expect(texts(runStep(null, { type: 'text', text: '入会' }, moved, T0))).toContain('先告诉我怎么称呼您');
+  });
+
   it('starts a flow from a menu CLICK intent', () => {
     const result = runStep(null, { type: 'intent', intent: 'referral' }, context(true), T0);
     expect(result.effects).toEqual([{ type: 'load_referral' }]);

@@ -1,4 +1,5 @@
 import { useState } from 'preact/hooks';
+import { Badge } from '../components/badge';
 import { ErrorBox, errorText } from '../components/error-box';
 import { SelectField } from '../components/field';
 import { PageHeader } from '../components/page-header';
@@ -80,8 +81,15 @@ export function Callbacks() {
                     <span class="muted">（会员已注销，没有号码）</span>
                   )}
                 </div>
+                {request.kind === 'rebind_alert' ? (
+                  <p>
+                    <Badge tone="warning">换绑提醒</Badge> 这位会员 30
+                    天内多次换绑微信，请回电核实是否本人操作。
+                  </p>
+                ) : null}
                 <p class="muted small">
-                  {formatDateTime(request.createdAt)} 提出 · {storeName(request.storeId)}
+                  {formatDateTime(request.createdAt)} {request.kind === 'rebind_alert' ? '提醒' : '提出'} ·{' '}
+                  {storeName(request.storeId)}
                   {request.doneAt ? ` · ${formatDateTime(request.doneAt)} 已回电` : ''}
                 </p>
                 {request.note ? <p>留言：{request.note}</p> : null}
@@ -97,7 +105,7 @@ export function Callbacks() {
                       ))}
                     </ol>
                   </>
-                ) : (
+                ) : request.kind === 'rebind_alert' ? null : (
                   <p class="muted">没有最近的消息。</p>
                 )}
                 {request.status === 'open' ? (

@@ -1,5 +1,6 @@
 import { useState } from 'preact/hooks';
 import { Badge } from '../components/badge';
+import { BindingHistory } from '../components/binding-history';
 import { cancellationText, useCancelVoucher } from '../components/cancel-voucher';
 import { RefundByNumber, TransactionForm } from '../components/counter-forms';
 import { DataTable } from '../components/data-table';
@@ -343,6 +344,8 @@ export function MemberDetail({ id }: { id: string }) {
           ]}
         />
       </div>
+
+      <BindingHistory entries={m.bindingHistory ?? []} />
 
       {erasing ? (
         <EraseDialog
