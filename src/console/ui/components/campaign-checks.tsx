@@ -21,7 +21,10 @@ export function useCampaignWarnings(built: BuiltCampaign): string[] {
   useEffect(() => {
     const mine = ++generation.current;
     const timer = setTimeout(async () => {
-      if (Object.keys(built.problems).length) return;
+      if (Object.keys(built.problems).length) {
+        setWarnings([]);
+        return;
+      }
       const body = {
         ...built.body,
         name: (built.body.name as string) || '检查',
