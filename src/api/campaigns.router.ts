@@ -1,7 +1,10 @@
 import { Router } from 'express';
 import { z } from 'zod';
 import { campaignInputSchema } from '../delivery/campaign-input';
+import { proposeCampaign } from '../delivery/campaign-proposal';
+import { campaignWarnings } from '../delivery/campaign-warnings';
 import { AppError } from '../lib/app-error';
+import { CampaignDraftService } from '../services/campaign-draft-service';
 import type { CampaignFailure, CampaignStatus, CampaignView } from '../services/campaign-service';
 import type { Services } from '../services/services';
 import { memberId } from './schemas';
@@ -29,21 +32,35 @@ const testBody = z
   })
   .refine((b) => b.memberIds.length + b.openids.length > 0, { message: '请至少指定一位测试接收人' });
 
-const actionNames = { schedule: '安排发送', pause: '暂停', resume: '恢复', cancel: '取消' } as const;
+const actionNames = {
+  update: '修改',
+  schedule: '安排发送',
+  pause: '暂停',
+  resume: '恢复',
+  cancel: '取消',
+} as const;
 
 /**
- * Campaigns (CONTRACTS.md; roles marketing and admin): templates, create, preview, test send,
- * schedule / pause / resume / cancel, one campaign with live counts, and the list.
+ * Campaigns (CONTRACTS.md; roles marketing and admin): templates with their proposed dates,
+ * create, edit a draft, check, preview, test send, schedule / pause / resume / cancel, one
+ * campaign with live counts, and the list.
  */
 export function campaignsRouter(services: Services): Router {
   const router = Router();
   const campaigns = services.campaigns;
+  const drafts = new CampaignDraftService(services);
+  const timeZone = () => services.program.current().timezone;
 
   router.get(
     '/campaigns/templates',
     requireRole('marketing'),
     handle(async (_req, res) => {
-      res.json({ templates: campaigns.templates() });
+      const now = services.clock();
+      res.json({
+        templates: campaigns
+          .templates()
+          .map((t) => ({ ...t, proposal: proposeCampaign(t, now, timeZone()) })),
+      });
     }),
   );
 
@@ -79,6 +96,29 @@ export function campaignsRouter(services: Services): Router {
       const outcome = await campaigns.preview(input);
       if (!outcome.ok) throw campaignError(outcome, '预览');
       res.json(outcome.preview);
+    }),
+  );
+
+  router.post(
+    '/campaigns/check',
+    requireRole('marketing'),
+    handle(async (req, res) => {
+      const input = parseInput(campaignInputSchema, req.body);
+      res.json({ warnings: campaignWarnings(input, timeZone()) });
+    }),
+  );
+
+  router.patch(
+    '/campaigns/:id',
+    requireRole('marketing'),
+    handle(async (req, res) => {
+      const id = parseInput(campaignId, req.params.id);
+      const input = parseInput(campaignInputSchema, req.body);
+      const outcome = await drafts.update(id, input);
+      if (!outcome.ok) throw campaignError(outcome, actionNames.update);
+      const campaign = await campaigns.get(id);
+      if (!campaign) throw new AppError('campaign_not_found', '没有这个活动', 404);
+      res.json(present(campaign));
     }),
   );
 

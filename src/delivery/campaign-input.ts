@@ -1,6 +1,11 @@
 import { z } from 'zod';
 import { decimalToMilli } from '../config/decimal-to-milli';
-import { genericTextSchema, messageTextSchema, personalPlaceholders, placeholdersIn } from './render-message';
+import {
+  campaignGenericTextSchema,
+  campaignTextSchema,
+  personalPlaceholders,
+  placeholdersIn,
+} from './render-message';
 
 const instant = z.iso
   .datetime({ offset: true, message: '时间应为带时区的 ISO-8601，例如 2026-11-18T10:30:00+08:00' })
@@ -68,15 +73,16 @@ const windowSchema = z
 /**
  * A campaign as staff write it (`POST /campaigns`, `POST /campaigns/preview`). `{date}` has no
  * meaning for a campaign (it is the due date of care messages) and is refused; `{expiringPoints}`
- * is each member's points expiring within 30 days. The mass-send text defaults to the text when
+ * is each member's points expiring within 30 days; `{bonusPoints}` is the campaign's bonus (a
+ * bonus not mentioned in the text is a warning, `campaign-warnings.ts`, not a refusal). The mass-send text defaults to the text when
  * that has no personal placeholders; otherwise it is required.
  */
 export const campaignInputSchema = z
   .strictObject({
     name: z.string().trim().min(1, '请填写活动名称').max(60),
     audience: campaignAudienceSchema.default(campaignAudienceSchema.parse({})),
-    text: messageTextSchema,
-    genericText: genericTextSchema.nullable().default(null),
+    text: campaignTextSchema,
+    genericText: campaignGenericTextSchema.nullable().default(null),
     bonusPoints: z.number().int('积分须为整数').min(0).max(1_000_000).default(0),
     window: windowSchema.nullable().default(null),
     startAt: instant,

@@ -13,7 +13,7 @@ import {
 } from '../delivery/campaign-audience';
 import type { CampaignInput } from '../delivery/campaign-input';
 import { type CampaignTemplate, campaignTemplates } from '../delivery/campaign-templates';
-import { placeholdersIn, renderMessage } from '../delivery/render-message';
+import { fillCampaignValues, placeholdersIn, renderMessage } from '../delivery/render-message';
 import { newId } from '../lib/new-id';
 import type { CampaignWindow } from '../rules/active-promotion';
 import { type CampaignLiability, campaignLiability } from '../rules/campaign-liability';
@@ -229,7 +229,8 @@ export class CampaignService {
       if (!isCampaignRecipient(member)) continue;
       recipients++;
       if (samples.length < SAMPLE_SIZE) {
-        samples.push({ memberId: member._id, text: this.render(input.text, member, now) });
+        const text = fillCampaignValues(input.text, input);
+        samples.push({ memberId: member._id, text: this.render(text, member, now) });
       }
     }
     let window = null;
@@ -608,8 +609,8 @@ export class CampaignService {
       memberId: member._id,
       category: 'marketing' as const,
       kind: 'campaign',
-      text: campaign.text,
-      genericText: campaign.genericText,
+      text: fillCampaignValues(campaign.text, campaign),
+      genericText: campaign.genericText === null ? null : fillCampaignValues(campaign.genericText, campaign),
       values: {
         expiringPoints: usesExpiring ? expiringWithin(member.account, now, 30).points : null,
         date: null,

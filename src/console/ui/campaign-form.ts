@@ -1,5 +1,5 @@
-import { dayBoundary, fromLocalInput, toLocalInput } from './format';
-import type { CampaignTemplate } from './types';
+import { dayBoundary, formatDate, fromLocalInput, toLocalInput } from './format';
+import type { Campaign, CampaignTemplate } from './types';
 
 /** The campaign form as typed (strings, as inputs hold them). */
 export interface CampaignForm {
@@ -51,25 +51,60 @@ export function emptyCampaignForm(now: Date): CampaignForm {
   };
 }
 
-/** A holiday template over the form: its name, texts, bonus and promotion window from the start time. */
+/**
+ * A holiday template over the form: its name, texts and bonus, and the server's proposal for the
+ * holiday's next occurrence — the send time (a few days before, 10:00) and a promotion window
+ * over the holiday period.
+ */
 export function applyTemplate(form: CampaignForm, template: CampaignTemplate): CampaignForm {
-  const start = fromLocalInput(form.startAt);
-  const startsAt = start ? new Date(start) : new Date();
-  const window = template.suggestedWindow;
+  const { proposal } = template;
+  const window = proposal.window;
   return {
     ...form,
     name: template.name,
     text: template.text,
     genericText: template.genericText,
     bonusPoints: String(template.suggestedBonusPoints),
+    startAt: toLocalInput(new Date(proposal.startAt)),
     windowOn: window !== null,
     ...(window
       ? {
-          windowStartsAt: toLocalInput(startsAt),
-          windowEndsAt: toLocalInput(new Date(startsAt.getTime() + window.days * 86_400_000)),
+          windowStartsAt: toLocalInput(new Date(window.startsAt)),
+          windowEndsAt: toLocalInput(new Date(window.endsAt)),
           multiplier: String(window.multiplier),
         }
       : {}),
+  };
+}
+
+/** A saved campaign (a draft being edited) as the form shows it. */
+export function formFromCampaign(campaign: Campaign, now: Date): CampaignForm {
+  const a = campaign.audience;
+  const day = (value: string | null) => (value ? formatDate(value) : '');
+  const count = (value: number | null) => (value === null ? '' : String(value));
+  const empty = emptyCampaignForm(now);
+  return {
+    name: campaign.name,
+    startAt: toLocalInput(new Date(campaign.startAt)),
+    tiers: a.tiers ?? [],
+    tags: (a.tags ?? []).join('，'),
+    birthdayMonth: a.birthdayMonth === null ? '' : String(a.birthdayMonth),
+    vehicleModel: a.vehicleModel ?? '',
+    minPoints: count(a.minPoints),
+    maxPoints: count(a.maxPoints),
+    lastVisitAfter: day(a.lastVisitAfter),
+    lastVisitBefore: day(a.lastVisitBefore),
+    signedUpAfter: day(a.signedUpAfter),
+    signedUpBefore: day(a.signedUpBefore),
+    text: campaign.text,
+    // The API stores the text itself when no separate mass-send text was written.
+    genericText:
+      campaign.genericText === null || campaign.genericText === campaign.text ? '' : campaign.genericText,
+    bonusPoints: String(campaign.bonusPoints),
+    windowOn: campaign.window !== null,
+    windowStartsAt: campaign.window ? toLocalInput(new Date(campaign.window.startsAt)) : empty.windowStartsAt,
+    windowEndsAt: campaign.window ? toLocalInput(new Date(campaign.window.endsAt)) : empty.windowEndsAt,
+    multiplier: campaign.window ? String(campaign.window.multiplier) : empty.multiplier,
   };
 }
 

@@ -81,6 +81,7 @@ function Page({ route, section }: { route: Route; section: string }) {
   switch (id) {
     case 'campaigns':
       if (first === 'new') return <CampaignEditor />;
+      if (first && second === 'edit') return <CampaignEditor key={first} id={first} />;
       return first ? <CampaignDetail key={first} id={first} /> : <Campaigns />;
     case 'members':
       if (first === 'new') return <Enrol />;

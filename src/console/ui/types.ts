@@ -133,6 +133,12 @@ export interface CampaignTemplate {
   genericText: string;
   suggestedBonusPoints: number;
   suggestedWindow: { multiplier: number; days: number } | null;
+  /** Proposed from the holiday's next occurrence (dates `YYYY-MM-DD`, instants ISO-8601). */
+  proposal: {
+    holiday: { id: string; name: string; day: string; first: string; last: string } | null;
+    startAt: string;
+    window: { startsAt: string; endsAt: string; multiplier: number } | null;
+  };
 }
 
 export interface CampaignPreview {

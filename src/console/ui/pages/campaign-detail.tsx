@@ -103,6 +103,11 @@ export function CampaignDetail({ id }: { id: string }) {
         }
         actions={
           <>
+            {campaign.status === 'draft' ? (
+              <a class="button" href={href('campaigns', campaign.id, 'edit')}>
+                编辑
+              </a>
+            ) : null}
             {actionsByStatus[campaign.status].map((action) => (
               <button
                 type="button"

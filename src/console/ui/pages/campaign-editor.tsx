@@ -1,21 +1,28 @@
-import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
+import { useMemo, useRef, useState } from 'preact/hooks';
 import { ApiError } from '../api';
 import {
   applyTemplate,
-  type BuiltCampaign,
   buildCampaign,
-  type CampaignForm,
+  type CampaignForm as CampaignFormValues,
   emptyCampaignForm,
+  formFromCampaign,
   moveStart,
 } from '../campaign-form';
-import { ErrorBox, errorText } from '../components/error-box';
+import {
+  CampaignWarnings,
+  localDateZh,
+  TemplateProposal,
+  useCampaignWarnings,
+} from '../components/campaign-checks';
+import { PreviewPanel, type PreviewState, useLivePreview } from '../components/campaign-preview';
+import { ErrorBox } from '../components/error-box';
 import { CheckboxField, SelectField, TextAreaField, TextField } from '../components/field';
 import { PageHeader } from '../components/page-header';
 import { useToast } from '../components/toasts';
-import { formatInt, formatPoints, formatYuan, toLocalInput } from '../format';
+import { formatPoints, toLocalInput } from '../format';
 import { href, navigate } from '../route';
 import { useSession } from '../session';
-import type { Campaign, CampaignPreview, CampaignTemplate } from '../types';
+import type { Campaign, CampaignTemplate } from '../types';
 import { useLoad } from '../use-load';
 
 const PLACEHOLDERS = [
@@ -23,6 +30,7 @@ const PLACEHOLDERS = [
   { code: '{tier}', label: '会员等级' },
   { code: '{points}', label: '积分余额' },
   { code: '{expiringPoints}', label: '30 天内到期积分' },
+  { code: '{bonusPoints}', label: '本活动赠送积分' },
 ];
 
 const MONTHS = [
@@ -30,24 +38,51 @@ const MONTHS = [
   ...Array.from({ length: 12 }, (_, i) => ({ value: String(i + 1), label: `${i + 1} 月` })),
 ];
 
-/** How long the form must stay still before the audience and cost are asked for again. */
-const PREVIEW_DEBOUNCE_MS = 400;
-
-type PreviewState =
-  | { state: 'idle' }
-  | { state: 'loading'; last: CampaignPreview | null }
-  | { state: 'ready'; preview: CampaignPreview }
-  | { state: 'error'; message: string };
-
 /**
- * 新建活动: from a holiday template or from scratch — audience filter with its live size and cost
- * in yuan, the message with placeholders and rendered samples, bonus points, a promotion window and
- * the start time. Saved as a draft; scheduling happens on the campaign's page.
+ * 新建活动: from a holiday template (its next occurrence proposes the send time and the window) or
+ * from scratch — audience filter with its live size and cost in yuan, the message with
+ * placeholders and rendered samples, bonus points, a promotion window and the start time, with
+ * warnings that do not block. Saved as a draft; scheduling happens on the campaign's page.
+ * 编辑活动 (`id`): the same form over a draft, saved with `PATCH`, until it is scheduled.
  */
-export function CampaignEditor() {
+export function CampaignEditor({ id = null }: { id?: string | null }) {
+  const { api } = useSession();
+  const existing = useLoad(
+    () => (id ? api.get<Campaign>(`/campaigns/${id}`) : Promise.resolve(null)),
+    [id, api],
+  );
+  if (!id) return <CampaignForm existing={null} />;
+  if (!existing.data) {
+    return (
+      <section>
+        <PageHeader title="编辑活动" />
+        <ErrorBox error={existing.error} />
+        {existing.error ? null : <p class="muted">正在加载…</p>}
+      </section>
+    );
+  }
+  if (existing.data.status !== 'draft') {
+    return (
+      <section>
+        <PageHeader title="编辑活动" />
+        <p class="alert alert--warning" role="status">
+          活动「{existing.data.name}」已经安排发送，不能再修改；如需调整，请先取消后新建。
+        </p>
+        <a class="button" href={href('campaigns', existing.data.id)}>
+          返回活动详情
+        </a>
+      </section>
+    );
+  }
+  return <CampaignForm key={existing.data.id} existing={existing.data} />;
+}
+
+function CampaignForm({ existing }: { existing: Campaign | null }) {
   const { api, program } = useSession();
   const notify = useToast();
-  const [form, setForm] = useState<CampaignForm>(() => emptyCampaignForm(new Date()));
+  const [form, setForm] = useState<CampaignFormValues>(() =>
+    existing ? formFromCampaign(existing, new Date()) : emptyCampaignForm(new Date()),
+  );
   const [errors, setErrors] = useState<Record<string, string>>({});
   const [submitError, setSubmitError] = useState<unknown>(null);
   const [saving, setSaving] = useState(false);
@@ -59,12 +94,14 @@ export function CampaignEditor() {
     [],
   );
 
-  const update = <K extends keyof CampaignForm>(key: K, value: CampaignForm[K]) =>
+  const update = <K extends keyof CampaignFormValues>(key: K, value: CampaignFormValues[K]) =>
     setForm((f) => ({ ...f, [key]: value }));
   const changeStart = (startAt: string) => setForm((f) => moveStart(f, startAt));
   const built = useMemo(() => buildCampaign(form), [form]);
 
   useLivePreview(built, setPreview);
+  const warnings = useCampaignWarnings(built);
+  const chosen = (templates.data ?? []).find((t) => t.id === templateId) ?? null;
 
   const chooseTemplate = (template: CampaignTemplate | null) => {
     setTemplateId(template?.id ?? 'blank');
@@ -96,8 +133,10 @@ export function CampaignEditor() {
     }
     setSaving(true);
     try {
-      const campaign = await api.post<Campaign>('/campaigns', built.body);
-      notify(`已保存活动「${campaign.name}」（草稿）`);
+      const campaign = existing
+        ? await api.patch<Campaign>(`/campaigns/${existing.id}`, built.body)
+        : await api.post<Campaign>('/campaigns', built.body);
+      notify(existing ? `已保存对「${campaign.name}」的修改` : `已保存活动「${campaign.name}」（草稿）`);
       navigate(href('campaigns', campaign.id));
     } catch (err) {
       setErrors(err instanceof ApiError ? issuesByPath(err) : {});
@@ -111,50 +150,58 @@ export function CampaignEditor() {
   return (
     <section>
       <PageHeader
-        title="新建活动"
-        subtitle="选择节日模板或从空白开始；右侧实时显示覆盖人数、积分成本和消息示例。"
+        title={existing ? '编辑活动' : '新建活动'}
+        subtitle={
+          existing
+            ? '草稿可以随时修改，安排发送后就不能再改；右侧实时显示覆盖人数、积分成本和消息示例。'
+            : '选择节日模板或从空白开始；右侧实时显示覆盖人数、积分成本和消息示例。'
+        }
         actions={
-          <a class="button" href={href('campaigns')}>
-            返回活动列表
+          <a class="button" href={existing ? href('campaigns', existing.id) : href('campaigns')}>
+            {existing ? '返回活动详情' : '返回活动列表'}
           </a>
         }
       />
       <div class="editor">
         <form class="editor__form" onSubmit={submit} noValidate>
-          <fieldset class="card">
-            <legend>从模板开始</legend>
-            <ErrorBox error={templates.error} />
-            <div class="template-list">
-              {(templates.data ?? []).map((t) => (
+          {existing ? null : (
+            <fieldset class="card">
+              <legend>从模板开始</legend>
+              <ErrorBox error={templates.error} />
+              <div class="template-list">
+                {(templates.data ?? []).map((t) => (
+                  <button
+                    type="button"
+                    key={t.id}
+                    class="template"
+                    aria-pressed={templateId === t.id}
+                    onClick={() => chooseTemplate(t)}
+                  >
+                    <span class="template__occasion">{t.occasion}</span>
+                    <span class="template__name">{t.name}</span>
+                    <span class="template__meta">
+                      {t.proposal.holiday ? `${localDateZh(t.proposal.holiday.day)} · ` : ''}
+                      {t.suggestedBonusPoints ? `赠 ${formatPoints(t.suggestedBonusPoints)}` : '不赠积分'}
+                      {t.suggestedWindow
+                        ? ` · ${t.suggestedWindow.multiplier} 倍积分 ${t.suggestedWindow.days} 天`
+                        : ''}
+                    </span>
+                  </button>
+                ))}
                 <button
                   type="button"
-                  key={t.id}
                   class="template"
-                  aria-pressed={templateId === t.id}
-                  onClick={() => chooseTemplate(t)}
+                  aria-pressed={templateId === 'blank'}
+                  onClick={() => chooseTemplate(null)}
                 >
-                  <span class="template__occasion">{t.occasion}</span>
-                  <span class="template__name">{t.name}</span>
-                  <span class="template__meta">
-                    {t.suggestedBonusPoints ? `赠 ${formatPoints(t.suggestedBonusPoints)}` : '不赠积分'}
-                    {t.suggestedWindow
-                      ? ` · ${t.suggestedWindow.multiplier} 倍积分 ${t.suggestedWindow.days} 天`
-                      : ''}
-                  </span>
+                  <span class="template__occasion">自定义</span>
+                  <span class="template__name">从空白开始</span>
+                  <span class="template__meta">自己填写全部内容</span>
                 </button>
-              ))}
-              <button
-                type="button"
-                class="template"
-                aria-pressed={templateId === 'blank'}
-                onClick={() => chooseTemplate(null)}
-              >
-                <span class="template__occasion">自定义</span>
-                <span class="template__name">从空白开始</span>
-                <span class="template__meta">自己填写全部内容</span>
-              </button>
-            </div>
-          </fieldset>
+              </div>
+              {chosen ? <TemplateProposal template={chosen} /> : null}
+            </fieldset>
+          )}
 
           <fieldset class="card">
             <legend>基本信息</legend>
@@ -351,13 +398,14 @@ export function CampaignEditor() {
             ) : null}
           </fieldset>
 
+          <CampaignWarnings warnings={warnings} />
           <ErrorBox error={submitError} />
           <div class="actions">
-            <a class="button" href={href('campaigns')}>
+            <a class="button" href={existing ? href('campaigns', existing.id) : href('campaigns')}>
               取消
             </a>
             <button type="submit" class="button button--primary" disabled={saving}>
-              {saving ? '正在保存…' : '保存为草稿'}
+              {saving ? '正在保存…' : existing ? '保存修改' : '保存为草稿'}
             </button>
           </div>
         </form>
@@ -368,93 +416,6 @@ export function CampaignEditor() {
         </aside>
       </div>
     </section>
-  );
-}
-
-/** Asks `POST /campaigns/preview` once the form has been still for a moment; late answers are dropped. */
-function useLivePreview(
-  built: BuiltCampaign,
-  setPreview: (update: (p: PreviewState) => PreviewState) => void,
-) {
-  const { api } = useSession();
-  const generation = useRef(0);
-  const key = JSON.stringify(built);
-  // `key` stands for `built`: the preview is asked again only when the request would change.
-  useEffect(() => {
-    const mine = ++generation.current;
-    setPreview((p) => ({
-      state: 'loading',
-      last: p.state === 'ready' ? p.preview : p.state === 'loading' ? p.last : null,
-    }));
-    const timer = setTimeout(async () => {
-      const problems = Object.values(built.problems);
-      if (problems.length) {
-        setPreview(() => ({ state: 'error', message: problems.join('；') }));
-        return;
-      }
-      // The audience and cost are useful before the name and the message are written.
-      const body = {
-        ...built.body,
-        name: (built.body.name as string) || '预览',
-        text: (built.body.text as string) || '（消息内容）',
-      };
-      try {
-        const preview = await api.post<CampaignPreview>('/campaigns/preview', body);
-        if (mine === generation.current) setPreview(() => ({ state: 'ready', preview }));
-      } catch (err) {
-        if (mine === generation.current) setPreview(() => ({ state: 'error', message: errorText(err) }));
-      }
-    }, PREVIEW_DEBOUNCE_MS);
-    return () => clearTimeout(timer);
-  }, [key, api]);
-}
-
-function PreviewPanel({ preview }: { preview: PreviewState }) {
-  const shown =
-    preview.state === 'ready' ? preview.preview : preview.state === 'loading' ? preview.last : null;
-  return (
-    <div aria-live="polite" aria-busy={preview.state === 'loading'}>
-      {preview.state === 'error' ? <p class="alert alert--warning">预览暂不可用：{preview.message}</p> : null}
-      {shown ? (
-        <>
-          <dl class="stats stats--compact" aria-label="覆盖人数和成本">
-            <div class="stat">
-              <dt>符合条件的会员</dt>
-              <dd data-testid="audience-size">{formatInt(shown.audienceSize)} 人</dd>
-            </div>
-            <div class="stat">
-              <dt>可接收营销消息</dt>
-              <dd data-testid="recipients">{formatInt(shown.recipients)} 人</dd>
-            </div>
-            <div class="stat">
-              <dt>预计积分成本</dt>
-              <dd data-testid="liability">{formatYuan(shown.liability.totalFen)}</dd>
-            </div>
-          </dl>
-          <p class="muted small">
-            赠送 {formatPoints(shown.liability.bonusPoints)}（{formatYuan(shown.liability.bonusFen)}）
-            {shown.liability.windowExtraPoints || shown.liability.windowExtraFen
-              ? `；加倍活动预计多发 ${formatPoints(shown.liability.windowExtraPoints)}（${formatYuan(shown.liability.windowExtraFen)}，按近 30 天消费估算）`
-              : ''}
-          </p>
-          <h3>消息示例</h3>
-          {shown.samples.length ? (
-            <ol class="samples">
-              {shown.samples.map((s) => (
-                <li key={s.memberId} class="bubble">
-                  {s.text}
-                </li>
-              ))}
-            </ol>
-          ) : (
-            <p class="muted">没有可接收消息的会员，无法生成示例。</p>
-          )}
-        </>
-      ) : preview.state !== 'error' ? (
-        <p class="muted">正在计算…</p>
-      ) : null}
-      {preview.state === 'loading' && shown ? <p class="muted small">正在更新…</p> : null}
-    </div>
   );
 }
 
