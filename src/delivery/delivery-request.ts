@@ -42,6 +42,21 @@ export const deliveryRequestSchema = z
       .default({ expiringPoints: null, date: null }),
     /** After this the message is pointless (skipped rather than deferred past it). */
     expiresAt: z.date().nullable().default(null),
+    /** A staff test of a campaign: sent now, outside quiet hours and caps, counted nowhere. */
+    test: z.boolean().default(false),
+    /**
+     * Points the message announces (a campaign's bonus): credited under `opKey` once the message has
+     * gone out, never when it is finally skipped or fails (see `DeliveryBonus`).
+     */
+    bonus: z
+      .strictObject({
+        points: z.number().int().positive(),
+        opKey: z.string().min(3).max(200),
+        reason: z.string().min(1).max(200),
+        reference: z.string().min(1).max(200),
+      })
+      .nullable()
+      .default(null),
   })
   .superRefine((request, ctx) => {
     const texts = [request.text, request.genericText ?? '', ...Object.values(request.template?.fields ?? {})];

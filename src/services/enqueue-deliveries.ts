@@ -112,6 +112,8 @@ export function newDeliveryRecord(request: DeliveryRequest, now: Date): Delivery
     claimedBy: null,
     sendStartedAt: null,
     sentAt: null,
+    ...(request.test ? { test: true } : {}),
+    ...(request.bonus ? { bonus: request.bonus, bonusState: 'due' as const } : {}),
     createdAt: now,
     updatedAt: now,
   };
