@@ -81,7 +81,7 @@ export function createServices(db: Database, program: ProgramSource, clock: Cloc
   const membership = { enrolment, referrals, erasure, missingPoints, memberImport, programVersions };
   const campaigns = new CampaignService(ctx, delivery);
   const massSend = new MassSendService(ctx);
-  campaigns.onCompleted((campaignId) => massSend.afterCampaign(campaignId));
+  campaigns.onFannedOut((campaignId) => massSend.afterCampaign(campaignId));
   // A campaign's bonus comes with its message: credited when the mass send carrying it went out.
   massSend.onDeliveriesSent((keys) => delivery.bonus.creditSent(keys));
   const care = new CareService(ctx, careScans, vouchers, delivery);

@@ -101,7 +101,7 @@ export interface Campaign {
   startedAt: string | null;
   completedAt: string | null;
   counts?: CampaignCounts;
-  counters?: { targeted: number; queued: number; bonusCredited: number };
+  counters?: { targeted: number; queued: number; bonusOffered: number };
 }
 
 export interface CampaignTemplate {
