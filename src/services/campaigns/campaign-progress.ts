@@ -2,6 +2,8 @@ import type { CampaignRecord } from '../../data/models/campaign-model';
 import type { ServiceContext } from '../service-context';
 import type { LiveCounts } from './campaign-types';
 
+/** Delivery outcomes that are final. */
+const FINAL = new Set(['sent', 'skipped', 'failed']);
 /** Running campaigns checked for completion per sweep. */
 const SETTLE_BATCH = 100;
 
@@ -10,7 +12,8 @@ const SETTLE_BATCH = 100;
  * and its completion: a campaign whose fan-out is done stays `running` (发送中) while any of its
  * messages may still go out — queued or being sent, deferred (quiet hours, the day's cap: the
  * counts say how many and until when), or waiting for the mass send — and becomes `completed`
- * once every one has its final outcome (sent, skipped, failed). A message held for the member's
+ * once every one has its final outcome (sent, skipped, failed) and the bonus that came with it is
+ * credited (or withheld: a mass send WeChat failed is settled by the bonus sweep). A message held for the member's
  * next message (WeChat's 5 customer-service messages used up) does not keep it open: that may
  * never come; such messages are counted apart (`held`).
  */
@@ -45,11 +48,13 @@ export class CampaignProgress {
       failed: 0,
       bonusCredited: 0,
       bonusWithheld: 0,
+      bonusPending: 0,
     };
     for (const { _id: group, n, until } of groups) {
       counts.queued += n;
       if (group.bonusState === 'credited') counts.bonusCredited += n;
       else if (group.bonusState === 'withheld') counts.bonusWithheld += n;
+      else if (group.bonusState === 'due' && FINAL.has(group.status)) counts.bonusPending += n;
       if (group.status === 'sent') counts.sent += n;
       else if (group.status === 'mass_pending') counts.massPending += n;
       else if (group.status === 'failed') counts.failed += n;
@@ -102,7 +107,10 @@ export class CampaignProgress {
   }
 }
 
-/** Nothing of the campaign can still go out but held messages (see `CampaignProgress`). */
+/**
+ * Nothing of the campaign can still go out but held messages, and every bonus of a message with
+ * an outcome is credited or withheld (see `CampaignProgress`).
+ */
 export function isSettled(counts: LiveCounts): boolean {
-  return counts.inProgress - counts.held === 0 && counts.massPending === 0;
+  return counts.inProgress - counts.held === 0 && counts.massPending === 0 && counts.bonusPending === 0;
 }

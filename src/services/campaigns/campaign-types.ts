@@ -36,6 +36,8 @@ export interface LiveCounts {
   bonusCredited: number;
   /** Recipients whose message finally did not go out: no bonus (their skip or failure says why). */
   bonusWithheld: number;
+  /** Bonuses of messages with an outcome, being credited or withheld right now (keeps it 发送中). */
+  bonusPending: number;
 }
 
 export interface CampaignView {
