@@ -257,7 +257,7 @@ function Waiting({ campaign }: { campaign: Campaign }) {
   const lines: string[] = [];
   if (counts.deferred > 0) {
     lines.push(
-      `${formatInt(counts.deferred)} 人顺延${counts.deferredUntil ? `至 ${monthDayTime(counts.deferredUntil)}` : ''}发送（免打扰时段或当日营销消息已达上限）`,
+      `${formatInt(counts.deferred)} 人顺延${counts.deferredUntil ? `至 ${monthDayTime(counts.deferredUntil)} ` : ''}发送（免打扰时段或当日营销消息已达上限）`,
     );
   }
   if (counts.held > 0) lines.push(`${formatInt(counts.held)} 人等会员下次给公众号发消息后送达`);
