@@ -207,11 +207,12 @@ for (;;) {
   rssSamples.push(procStatus(pid).rssMb);
   rssTimes.push((performance.now() - started) / 1000);
   if (Number.isNaN(fanOutSeconds)) {
-    const { campaigns } = await api<{ campaigns: { id: string; status: string }[] }>(
+    const { campaigns } = await api<{ campaigns: { id: string; fannedOutAt: string | null }[] }>(
       'GET',
       '/campaigns?limit=5',
     );
-    if (campaigns.find((c) => c.id === id)?.status === 'completed') {
+    // The whole audience handed to delivery (the campaign completes when the messages settle).
+    if (campaigns.find((c) => c.id === id)?.fannedOutAt) {
       fanOutSeconds = (performance.now() - started) / 1000;
     }
   }

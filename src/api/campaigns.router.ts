@@ -155,7 +155,7 @@ export function campaignsRouter(services: Services): Router {
       const targets = parseInput(testBody, req.body);
       const outcome = await campaigns.testSend(id, targets);
       if (!outcome.ok) throw campaignError(outcome, '测试发送');
-      res.json({ sent: outcome.sent, notFound: outcome.notFound });
+      res.json({ results: outcome.results, notFound: outcome.notFound });
     }),
   );
 

@@ -47,6 +47,21 @@ export const deliveryRequestSchema = z
      * account after a re-bind): sent there instead of to the member's current account.
      */
     recipientOpenid: z.string().min(1).max(128).nullable().default(null),
+    /** A staff test of a campaign: sent now, outside quiet hours and caps, counted nowhere. */
+    test: z.boolean().default(false),
+    /**
+     * Points the message announces (a campaign's bonus): credited under `opKey` once the message has
+     * gone out, never when it is finally skipped or fails (see `DeliveryBonus`).
+     */
+    bonus: z
+      .strictObject({
+        points: z.number().int().positive(),
+        opKey: z.string().min(3).max(200),
+        reason: z.string().min(1).max(200),
+        reference: z.string().min(1).max(200),
+      })
+      .nullable()
+      .default(null),
   })
   .superRefine((request, ctx) => {
     const texts = [request.text, request.genericText ?? '', ...Object.values(request.template?.fields ?? {})];

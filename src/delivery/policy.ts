@@ -20,6 +20,11 @@ import { localDateTimeOf, startOfLocalDay } from '../rules/zoned-time';
  * 6. outside it: a service message → `send_template` (skip `no_template` without a template);
  *    marketing → `mass_send` with the generic text (the platform delivers at most 4 mass sends a
  *    calendar month to a member: past that → skip `platform_cap`).
+ *
+ * A test send (`message.test`: staff checking a campaign's message on their own WeChat) is not
+ * marketing to the member: after rules 1–2 it skips quiet hours and the caps and goes now, as a
+ * customer-service message inside the window, else it is skipped `no_service_window` (a single
+ * member cannot be reached by a mass send, and a campaign has no template).
  */
 export function decideDelivery(
   message: DeliveryMessage,
@@ -31,6 +36,11 @@ export function decideDelivery(
   const marketing = message.category === 'marketing';
   if (marketing && state.optedOut) return skip('opted_out');
   if (marketing && !state.marketingConsent) return skip('no_consent');
+  if (message.test) {
+    return insideServiceWindow(state, now)
+      ? { action: 'send_customer_service', text: message.personalText }
+      : skip('no_service_window');
+  }
 
   const { quietHours, caps } = program.marketing;
   if (inQuietHours(now, quietHours, program.timezone)) {
@@ -77,6 +87,8 @@ export interface DeliveryMessage {
   hasTemplate: boolean;
   /** After this the message is pointless (a one-day promotion); null → never. */
   expiresAt: Date | null;
+  /** A staff test of a campaign: now, no quiet hours, no caps (see `decideDelivery`). */
+  test?: boolean;
 }
 
 export interface MemberDeliveryState {
@@ -102,7 +114,8 @@ export type SkipReason =
   | 'no_template'
   | 'no_generic_text'
   | 'expired'
-  | 'window_closed';
+  | 'window_closed'
+  | 'no_service_window';
 
 export type DeliveryDecision =
   | { action: 'send_customer_service'; text: string }

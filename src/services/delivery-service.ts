@@ -1,89 +1,41 @@
-import { randomUUID } from 'node:crypto';
 import type { Program } from '../config/program-schema';
 import { BatchedCollection } from '../data/batched-collection';
 import { isDuplicateKeyError } from '../data/duplicate-key';
-import type { DeliveryChannel, DeliveryRecord, DeliveryStatus } from '../data/models/delivery-model';
+import type { DeliveryRecord } from '../data/models/delivery-model';
 import type { DeliveryStateRecord } from '../data/models/delivery-state-model';
 import type { MemberRecord } from '../data/models/member-model';
-import {
-  counterKeys,
-  countsWithout,
-  currentCounts,
-  type MarketingReservation,
-  reservationOf,
-} from '../delivery/delivery-counters';
+import { counterKeys, type MarketingReservation, reservationOf } from '../delivery/delivery-counters';
 import { otherAccountState, recipientOf } from '../delivery/delivery-recipient';
 import { type DeliveryRequestInput, deliveryRequestSchema } from '../delivery/delivery-request';
 import { massGroupOf, massSourceOf } from '../delivery/mass-send-plan';
-import { type DeliveryDecision, decideDelivery, type MemberDeliveryState } from '../delivery/policy';
+import { type DeliveryDecision, decideDelivery } from '../delivery/policy';
 import { type RenderValues, renderMessage } from '../delivery/render-message';
 import { Semaphore } from '../lib/semaphore';
-import { availableBalance } from '../rules/points-account';
+import { DeliveryBonus } from './delivery-bonus';
+import { DeliveryMemberEvents } from './delivery-member-events';
+import { memberState, renderValues } from './delivery-member-state';
+import { DeliveryRecords, STALE_SENDING_MS } from './delivery-records';
+import type {
+  DeliverOutcome,
+  DeliveryJobs,
+  DeliveryListener,
+  DeliverySender,
+  SendFailure,
+} from './delivery-types';
 import { type EnqueueOutcome, enqueueDeliveries, newDeliveryRecord } from './enqueue-deliveries';
 import { MarketingSlots } from './marketing-slots';
 import type { ServiceContext } from './service-context';
 
-/** WeChat failure kinds (see `channels/wechat-oa/wechat-failure.ts`), as delivery acts on them. */
-export type SendFailureKind =
-  | 'window_closed'
-  | 'unfollowed'
-  | 'rate_limited'
-  | 'quota'
-  | 'invalid_token'
-  | 'permanent'
-  | 'transient';
-
-export interface SendFailure {
-  ok: false;
-  kind: SendFailureKind;
-  errcode: number | null;
-  errmsg: string;
-}
-
-/**
- * What delivery needs from the channel: the official-account client (`OaApi`) satisfies it as is;
- * tests and the simulator pass their own.
- */
-export interface DeliverySender {
-  /** `parts`: messages it took (a long text is split; each counts against the window's 5). */
-  sendText(openid: string, text: string): Promise<{ ok: true; parts?: number } | SendFailure>;
-  sendTemplate(message: {
-    openid: string;
-    templateId: string;
-    data: Record<string, string>;
-    clientMsgId: string;
-  }): Promise<{ ok: true; msgId: string } | SendFailure>;
-}
-
-/** Adds the job that delivers `key` (round `round`, after `delayMs`); idempotent per key and round. */
-export interface DeliveryJobs {
-  add(key: string, round: number, delayMs: number): Promise<void>;
-  /** The same for many keys in one round trip (a campaign page). */
-  addMany(items: readonly { key: string; round: number; delayMs: number }[]): Promise<void>;
-  /** Jobs waiting for a worker now (not the delayed ones): how far producers are ahead. */
-  waiting(): Promise<number>;
-}
-
+export type {
+  DeliverOutcome,
+  DeliveryJobs,
+  DeliveryListener,
+  DeliverySender,
+  SendFailure,
+  SendFailureKind,
+} from './delivery-types';
 export type { EnqueueOutcome };
 
-/**
- * What one delivery job did. `retry` asks the queue for another attempt with backoff (WeChat busy,
- * quota, network); `failed` is final (the processor makes it an `UnrecoverableError`).
- */
-export type DeliverOutcome =
-  | { status: 'sent'; channel: DeliveryChannel; msgId?: string }
-  | { status: 'mass_pending'; channel: 'mass_send' }
-  | { status: 'skipped'; reason: string }
-  | { status: 'deferred'; until: string }
-  | { status: 'held'; reason: string }
-  | { status: 'retry'; reason: string; errcode: number | null }
-  | { status: 'failed'; errcode: number | null; errmsg: string }
-  | { status: 'noop'; current: DeliveryStatus | 'missing' };
-
-export type DeliveryListener = (event: { key: string; outcome: DeliverOutcome }) => void;
-
-/** A claim older than this belongs to a worker that died mid-send (BullMQ's lock is 30 s). */
-const STALE_SENDING_MS = 60_000;
 /** The recovery sweep re-adds jobs for records queued this long ago without progress. */
 const STALE_QUEUED_MS = 10 * 60_000;
 const RECOVERY_BATCH = 1_000;
@@ -127,6 +79,10 @@ export class DeliveryService {
     states: BatchedCollection<DeliveryStateRecord>;
     members: BatchedCollection<MemberRecord>;
   };
+  private readonly records: DeliveryRecords;
+  private readonly events: DeliveryMemberEvents;
+  /** Points that come with a message, credited once it has gone out. */
+  readonly bonus: DeliveryBonus;
 
   constructor(private readonly ctx: ServiceContext) {
     this.batched = {
@@ -135,6 +91,9 @@ export class DeliveryService {
       members: new BatchedCollection(ctx.db.members.collection, DELIVERY_MEMBER_FIELDS),
     };
     this.slots = new MarketingSlots(ctx, this.batched.states);
+    this.records = new DeliveryRecords(ctx, this.batched.deliveries, () => this.requireJobs());
+    this.bonus = new DeliveryBonus(ctx);
+    this.events = new DeliveryMemberEvents(ctx, () => this.requireJobs());
   }
 
   /** The queue producer (every role) and the channel client (where jobs run); set at start-up. */
@@ -160,6 +119,34 @@ export class DeliveryService {
 
   /** Records the message under its key (once) and adds its job. A repeated key adds nothing. */
   async enqueue(input: DeliveryRequestInput): Promise<EnqueueOutcome> {
+    const recorded = await this.record(input);
+    // Should this fail (Redis away), the record stays `queued` and the recovery sweep adds the job.
+    if (recorded.ok && recorded.status === 'enqueued') await this.requireJobs().add(recorded.key, 0, 0);
+    return recorded;
+  }
+
+  /**
+   * Records the message and delivers it in this process at once, without the queue (a staff test
+   * send, whose sender waits for the outcome): one attempt, so a refusal is final and reported.
+   * A crash before the attempt leaves the record `queued` for the recovery sweep. A repeated key
+   * delivers nothing and answers the record's current state.
+   */
+  async sendNow(
+    input: DeliveryRequestInput,
+  ): Promise<
+    | { ok: true; key: string; outcome: DeliverOutcome; record: DeliveryRecord | null }
+    | (EnqueueOutcome & { ok: false })
+  > {
+    const recorded = await this.record(input);
+    if (!recorded.ok) return recorded;
+    const outcome =
+      recorded.status === 'enqueued'
+        ? await this.deliver(recorded.key, { finalAttempt: true })
+        : ({ status: 'noop', current: recorded.current } as const);
+    return { ok: true, key: recorded.key, outcome, record: await this.find(recorded.key) };
+  }
+
+  private async record(input: DeliveryRequestInput): Promise<EnqueueOutcome> {
     const parsed = deliveryRequestSchema.safeParse(input);
     if (!parsed.success) {
       return {
@@ -179,8 +166,6 @@ export class DeliveryService {
         .lean<Pick<DeliveryRecord, 'status'>>();
       return { ok: true, status: 'duplicate', key: request.key, current: existing?.status ?? 'queued' };
     }
-    // Should this fail (Redis away), the record stays `queued` and the recovery sweep adds the job.
-    await this.requireJobs().add(request.key, 0, 0);
     return { ok: true, status: 'enqueued', key: request.key };
   }
 
@@ -207,83 +192,20 @@ export class DeliveryService {
 
   /**
    * The member wrote to us at `at`: a new customer-service window (48 h, 5 messages) opens and the
-   * messages held for it (WeChat 45047) are queued again. Writing also proves they follow.
-   * An older `at` than the one recorded changes nothing. Returns how many held messages were released.
+   * messages held for it (WeChat 45047) are queued again. See `DeliveryMemberEvents.noteInbound`.
    */
-  async noteInbound(memberId: string, at: Date): Promise<number> {
-    const states = this.ctx.db.delivery.states;
-    // The state before this write (null: none existed, so nothing was ever held for the member,
-    // since a hold needs the customer-service window recorded there).
-    let previous: Pick<DeliveryStateRecord, 'heldCount' | 'heldTracked'> | null;
-    try {
-      previous = await states
-        .findOneAndUpdate(
-          { _id: memberId, $or: [{ lastInboundAt: null }, { lastInboundAt: { $lt: at } }] },
-          {
-            $set: {
-              lastInboundAt: at,
-              csSentSinceInbound: 0,
-              unfollowedAt: null,
-              heldTracked: true,
-              updatedAt: at,
-            },
-          },
-          { upsert: true, returnDocument: 'before', projection: { heldCount: 1, heldTracked: 1 } },
-        )
-        .lean<Pick<DeliveryStateRecord, 'heldCount' | 'heldTracked'>>();
-    } catch (err) {
-      // The state exists with this inbound or a later one (two messages in the same second, or a
-      // re-delivery): that one opened the window and released what was held; nothing to do.
-      if (!isDuplicateKeyError(err)) throw err;
-      return 0;
-    }
-    if (previous === null) return 0;
-    const counted = previous.heldTracked === true;
-    if (counted && !((previous.heldCount ?? 0) > 0)) return 0;
-    const held = await this.ctx.db.delivery.deliveries
-      .find({ memberId, status: 'held' }, { _id: 1, round: 1 })
-      .lean<Pick<DeliveryRecord, '_id' | 'round'>[]>();
-    let released = 0;
-    for (const record of held) {
-      const round = record.round + 1;
-      const moved = await this.ctx.db.delivery.deliveries.updateOne(
-        { _id: record._id, status: 'held', round: record.round },
-        { $set: { status: 'queued', reason: null, round, updatedAt: this.ctx.clock() } },
-      );
-      if (moved.modifiedCount === 1) {
-        released++;
-        // Only a counted state is decremented: a hold from before the counter was never added.
-        if (counted) {
-          await states.updateOne({ _id: memberId, heldCount: { $gt: 0 } }, { $inc: { heldCount: -1 } });
-        }
-        await this.requireJobs().add(record._id, round, 0);
-      }
-    }
-    return released;
+  noteInbound(memberId: string, at: Date): Promise<number> {
+    return this.events.noteInbound(memberId, at);
   }
 
   /** The member unfollowed (the `unsubscribe` event): nothing more goes to them until they write. */
-  async noteUnfollowed(memberId: string, at: Date): Promise<void> {
-    await this.ctx.db.delivery.states.updateOne(
-      { _id: memberId },
-      { $set: { unfollowedAt: at, updatedAt: at } },
-      { upsert: true },
-    );
+  noteUnfollowed(memberId: string, at: Date): Promise<void> {
+    return this.events.noteUnfollowed(memberId, at);
   }
 
-  /**
-   * WeChat's `TEMPLATESENDJOBFINISH` event for a template we sent: `success`, or `failed:user block`
-   * / `failed: system failed` (the member never got it) → the delivery becomes `failed` with that
-   * reason. Repeats of the event change nothing. False when no sent template has this msgid.
-   */
-  async noteTemplateFinished(msgId: string, status: string): Promise<boolean> {
-    if (status === 'success') return (await this.ctx.db.delivery.deliveries.exists({ msgId })) !== null;
-    const reason = /user\s*block/i.test(status) ? 'user_block' : 'system_failed';
-    const updated = await this.ctx.db.delivery.deliveries.updateOne(
-      { msgId, status: 'sent', channel: 'template' },
-      { $set: { status: 'failed', reason, errmsg: status, updatedAt: this.ctx.clock() } },
-    );
-    return updated.matchedCount === 1;
+  /** WeChat's `TEMPLATESENDJOBFINISH` event for a template we sent (see `DeliveryMemberEvents`). */
+  noteTemplateFinished(msgId: string, status: string): Promise<boolean> {
+    return this.events.noteTemplateFinished(msgId, status);
   }
 
   /** The delivery record, for staff and tests. */
@@ -334,7 +256,7 @@ export class DeliveryService {
   ): Promise<DeliverOutcome> {
     const now = this.ctx.clock();
     const program = this.ctx.program.current();
-    const record = await this.claim(key, now, jobId);
+    const record = await this.records.claim(key, now, jobId);
     if (!('_id' in record)) return record;
 
     // The hot path of a broadcast: both reads at once, batched with the other jobs' reads.
@@ -348,7 +270,7 @@ export class DeliveryService {
       // before recording what happened (its worker died): the member may have the message. WeChat
       // cannot be asked, and sending again could message them twice, so the outcome is recorded as
       // unknown. (Without `sendStartedAt` it died before sending: the slot is reused below.)
-      return this.finish(
+      return this.records.finish(
         record,
         now,
         { status: 'failed', errcode: null, errmsg: INTERRUPTED_MESSAGE },
@@ -357,7 +279,7 @@ export class DeliveryService {
     }
     if (member?.status !== 'active') {
       if (own) await this.slots.release(record.memberId, own);
-      return this.finish(record, now, { status: 'skipped', reason: 'member_gone' });
+      return this.records.finish(record, now, { status: 'skipped', reason: 'member_gone' });
     }
     const values = renderValues(member, record, now, program);
     const personalText = renderMessage(record.text, values);
@@ -371,6 +293,7 @@ export class DeliveryService {
         genericText: record.genericText === null ? null : renderMessage(record.genericText, values),
         hasTemplate: record.template !== null,
         expiresAt: record.expiresAt,
+        test: record.test === true,
       },
       record.recipientOpenid ? otherAccountState(now) : memberState(member, state, own, now, program),
       now,
@@ -393,24 +316,26 @@ export class DeliveryService {
     const recipient = recipientOf(record, member);
     const openid = recipient.openid;
     const marketing = record.category === 'marketing';
+    // Marketing counts against the caps; a staff test send counts nowhere.
+    const capped = marketing && record.test !== true;
     // A slot an earlier attempt took and never recorded (it died before sending): kept for the
     // same kind of send again, given back otherwise.
     const keepOwn =
       own !== null &&
       ((decision.action === 'mass_send' && own.mass) ||
-        (decision.action === 'send_customer_service' && marketing && !own.mass));
+        (decision.action === 'send_customer_service' && capped && !own.mass));
     if (own && !keepOwn) await this.slots.release(record.memberId, own);
     switch (decision.action) {
       case 'skip':
-        return this.finish(record, now, { status: 'skipped', reason: decision.reason });
+        return this.records.finish(record, now, { status: 'skipped', reason: decision.reason });
       case 'defer':
-        return this.defer(record, now, decision.until);
+        return this.records.defer(record, now, decision.until);
       case 'mass_send': {
         // The slot is taken now: the batcher sends what was decided, caps included.
         if (!keepOwn && !(await this.slots.reserve(record.memberId, state, record._id, now, program, true))) {
-          return this.retryDecision(record, now);
+          return this.records.retryDecision(record, now);
         }
-        return this.finish(
+        return this.records.finish(
           record,
           now,
           { status: 'mass_pending', channel: 'mass_send' },
@@ -427,11 +352,11 @@ export class DeliveryService {
         const result = await this.sendsInFlight.run(async () => {
           // Marketing takes its cap slot and counts the send against the window in one write.
           if (
-            marketing &&
+            capped &&
             !keepOwn &&
             !(await this.slots.reserve(record.memberId, state, record._id, now, program, false, true))
           ) {
-            return this.retryDecision(record, now);
+            return this.records.retryDecision(record, now);
           }
           // The in-doubt window now spans only the HTTP call itself.
           await this.ctx.db.delivery.deliveries.updateOne(
@@ -440,9 +365,9 @@ export class DeliveryService {
           );
           const sent = await this.requireSender().sendText(openid, decision.text);
           if (sent.ok) {
-            const uncounted = (sent.parts ?? 1) - (marketing ? 1 : 0);
+            const uncounted = (sent.parts ?? 1) - (capped ? 1 : 0);
             if (uncounted > 0 && recipient.own) await this.countServiceWindowSend(record.memberId, uncounted);
-            return this.finish(
+            return this.records.finish(
               record,
               now,
               { status: 'sent', channel: 'customer_service' },
@@ -454,7 +379,7 @@ export class DeliveryService {
             { _id: record._id, claimedBy: record.claimedBy },
             { $set: { sendStartedAt: null } },
           );
-          if (marketing) {
+          if (capped) {
             const { dayKey, monthKey } = counterKeys(now, program.timezone);
             await this.slots.release(
               record.memberId,
@@ -464,7 +389,10 @@ export class DeliveryService {
           }
           return sent;
         });
-        if (!('ok' in result)) return result;
+        if (!('ok' in result)) {
+          if (result.status === 'sent' && record.bonusState === 'due') await this.creditBonus(record._id);
+          return result;
+        }
         if (result.kind === 'window_closed' && !marketing && record.template) {
           return this.sendTemplate(record, openid, values, now, finalAttempt);
         }
@@ -483,7 +411,7 @@ export class DeliveryService {
     finalAttempt: boolean,
   ): Promise<DeliverOutcome> {
     const template = record.template;
-    if (!template) return this.finish(record, now, { status: 'skipped', reason: 'no_template' });
+    if (!template) return this.records.finish(record, now, { status: 'skipped', reason: 'no_template' });
     const data = Object.fromEntries(
       Object.entries(template.fields).map(([field, text]) => [field, renderMessage(text, values)]),
     );
@@ -495,7 +423,7 @@ export class DeliveryService {
       clientMsgId: record._id,
     });
     if (result.ok) {
-      return this.finish(
+      return this.records.finish(
         record,
         now,
         { status: 'sent', channel: 'template', msgId: result.msgId },
@@ -515,19 +443,19 @@ export class DeliveryService {
     const error = { errcode: result.errcode, errmsg: result.errmsg };
     // What WeChat says of another account (a notice to an old one) is not the member's state.
     if (record.recipientOpenid && ['unfollowed', 'window_closed', 'rate_limited'].includes(result.kind)) {
-      return this.finish(record, now, { status: 'skipped', reason: result.kind }, error);
+      return this.records.finish(record, now, { status: 'skipped', reason: result.kind }, error);
     }
     switch (result.kind) {
       case 'unfollowed':
         await this.noteUnfollowed(record.memberId, now);
-        return this.finish(record, now, { status: 'skipped', reason: 'unfollowed' }, error);
+        return this.records.finish(record, now, { status: 'skipped', reason: 'unfollowed' }, error);
       case 'window_closed':
         // Our record of the window was wrong (e.g. an inbound never reported): forget it.
         await this.ctx.db.delivery.states.updateOne(
           { _id: record.memberId },
           { $set: { lastInboundAt: null, updatedAt: now } },
         );
-        return this.finish(record, now, { status: 'skipped', reason: 'window_closed' }, error);
+        return this.records.finish(record, now, { status: 'skipped', reason: 'window_closed' }, error);
       case 'rate_limited':
         if (result.errcode === 45047) {
           // The window's count is used up: only the member's next message opens a new one.
@@ -537,146 +465,27 @@ export class DeliveryService {
             { $set: { csSentSinceInbound: 5, updatedAt: now }, $inc: { heldCount: 1 } },
             { upsert: true },
           );
-          return this.finish(record, now, { status: 'held', reason: 'window_exhausted' }, error);
+          return this.records.finish(record, now, { status: 'held', reason: 'window_exhausted' }, error);
         }
-        return this.retry(record, now, result, finalAttempt);
+        return this.records.retry(record, now, result, finalAttempt);
       case 'quota':
       case 'transient':
       case 'invalid_token':
-        return this.retry(record, now, result, finalAttempt);
+        return this.records.retry(record, now, result, finalAttempt);
       case 'permanent':
-        return this.finish(record, now, { status: 'failed', ...error }, error);
+        return this.records.finish(record, now, { status: 'failed', ...error }, error);
     }
   }
-
-  private async retry(
-    record: DeliveryRecord,
-    now: Date,
-    result: SendFailure,
-    finalAttempt: boolean,
-  ): Promise<DeliverOutcome> {
-    const error = { errcode: result.errcode, errmsg: result.errmsg };
-    if (finalAttempt) return this.finish(record, now, { status: 'failed', ...error }, error);
-    // Back to `queued` so the next attempt can claim it.
-    await this.ctx.db.delivery.deliveries.updateOne(
-      { _id: record._id, status: 'sending', round: record.round },
-      { $set: { status: 'queued', sendingSince: null, ...error, updatedAt: now } },
-    );
-    return { status: 'retry', reason: result.kind, errcode: result.errcode };
-  }
-
-  /** A cap slot was taken between the decision and the reservation: decide again next attempt. */
-  private async retryDecision(record: DeliveryRecord, now: Date): Promise<DeliverOutcome> {
-    await this.ctx.db.delivery.deliveries.updateOne(
-      { _id: record._id, status: 'sending', round: record.round },
-      { $set: { status: 'queued', sendingSince: null, updatedAt: now } },
-    );
-    return { status: 'retry', reason: 'cap_contention', errcode: null };
-  }
-
-  private async defer(record: DeliveryRecord, now: Date, until: Date): Promise<DeliverOutcome> {
-    const round = record.round + 1;
-    const moved = await this.ctx.db.delivery.deliveries.updateOne(
-      { _id: record._id, status: 'sending', round: record.round },
-      { $set: { status: 'deferred', deferredUntil: until, round, sendingSince: null, updatedAt: now } },
-    );
-    if (moved.modifiedCount === 1) {
-      await this.requireJobs().add(record._id, round, Math.max(0, until.getTime() - now.getTime()));
-    }
-    return { status: 'deferred', until: until.toISOString() };
-  }
-
   /**
-   * Takes the record for this attempt: `queued`, or `deferred` and due, or `sending` abandoned by a
-   * dead worker. Anything else (already sent, skipped, held, a concurrent attempt) → a no-op.
+   * The bonus that came with a message just sent. Should this fail, the message stays sent and the
+   * bonus `due`: the recovery sweep (`DeliveryBonus.settleDue`) credits it.
    */
-  private async claim(
-    key: string,
-    now: Date,
-    jobId: string | null,
-  ): Promise<DeliveryRecord | DeliverOutcome> {
-    const deliveries = this.ctx.db.delivery.deliveries;
-    // Claims of concurrent jobs go out in one bulk write; each tells its own by its token. The
-    // usual case (a queued record) first, with a plain filter; the others when that did not take.
-    const token = randomUUID();
-    const claim = (filter: Record<string, unknown>) =>
-      this.batched.deliveries.writeThenRead(key, {
-        updateOne: {
-          filter: { _id: key as never, ...filter },
-          update: {
-            $set: {
-              status: 'sending',
-              sendingSince: now,
-              sendingJob: jobId,
-              claimedBy: token,
-              updatedAt: now,
-            },
-            $inc: { attempts: 1 },
-          },
-        },
-      });
-    let current = await claim({ status: 'queued' });
-    if ((current?.status === 'deferred' || current?.status === 'sending') && current.claimedBy !== token) {
-      current = await claim({
-        $or: [
-          { status: 'deferred', deferredUntil: { $lte: now } },
-          { status: 'sending', sendingSince: { $lt: new Date(now.getTime() - STALE_SENDING_MS) } },
-          // The same job again: BullMQ runs a job once at a time, so its earlier run has ended
-          // (its worker died, or it threw) and left the claim behind.
-          ...(jobId ? [{ status: 'sending', sendingJob: jobId }] : []),
-        ],
-      });
+  private async creditBonus(key: string): Promise<void> {
+    try {
+      await this.bonus.creditSent([key]);
+    } catch (err) {
+      this.ctx.logger.error({ err, key }, 'bonus of a sent message not credited yet; the sweep will');
     }
-    if (current?.status === 'sending' && current.claimedBy === token) return current;
-    if (current?.status === 'deferred' && current.deferredUntil) {
-      // The job ran early (promoted, or clocks apart): wait again for the rest of the delay.
-      const round = current.round + 1;
-      const moved = await deliveries.updateOne(
-        { _id: key, status: 'deferred', round: current.round },
-        { $set: { round, updatedAt: now } },
-      );
-      if (moved.modifiedCount === 1) {
-        await this.requireJobs().add(
-          key,
-          round,
-          Math.max(0, current.deferredUntil.getTime() - now.getTime()),
-        );
-      }
-      return { status: 'deferred', until: current.deferredUntil.toISOString() };
-    }
-    if (current?.status === 'sending') return { status: 'retry', reason: 'in_progress', errcode: null };
-    return { status: 'noop', current: current?.status ?? 'missing' };
-  }
-
-  private async finish(
-    record: DeliveryRecord,
-    now: Date,
-    outcome: DeliverOutcome,
-    extra: {
-      sentText?: string;
-      reason?: string;
-      massGroup?: string;
-      msgId?: string;
-      errcode?: number | null;
-      errmsg?: string;
-    } = {},
-  ): Promise<DeliverOutcome> {
-    const set: Record<string, unknown> = {
-      status: outcome.status,
-      sendingSince: null,
-      updatedAt: now,
-      ...extra,
-    };
-    if ('reason' in outcome) set.reason = outcome.reason;
-    if ('channel' in outcome) set.channel = outcome.channel;
-    if (outcome.status === 'sent' || outcome.status === 'mass_pending') set.sentAt = now;
-    await this.batched.deliveries.write({
-      updateOne: {
-        filter: { _id: record._id as never, status: 'sending', round: record.round },
-        update: { $set: set },
-      },
-    });
-    return outcome;
   }
 
   private async countServiceWindowSend(memberId: string, parts: number): Promise<void> {
@@ -694,36 +503,4 @@ export class DeliveryService {
     if (!this.sender) throw new Error('DeliveryService has no sender (connect() was not called)');
     return this.sender;
   }
-}
-
-function memberState(
-  member: MemberRecord,
-  state: DeliveryStateRecord | null,
-  own: MarketingReservation | null,
-  now: Date,
-  program: Program,
-): MemberDeliveryState {
-  return {
-    followed: member.openid !== null && !state?.unfollowedAt,
-    marketingConsent: member.marketingConsent,
-    optedOut: member.marketingOptOut,
-    lastInboundAt: state?.lastInboundAt ?? null,
-    csSentSinceInbound: state?.csSentSinceInbound ?? 0,
-    ...countsWithout(currentCounts(state, now, program.timezone), own, now, program.timezone),
-  };
-}
-
-function renderValues(
-  member: MemberRecord,
-  record: DeliveryRecord,
-  now: Date,
-  program: Program,
-): RenderValues {
-  return {
-    name: member.name,
-    tierName: program.tiers.find((tier) => tier.code === member.tier.tierCode)?.name ?? null,
-    points: availableBalance(member.account, now),
-    expiringPoints: record.values.expiringPoints,
-    date: record.values.date,
-  };
 }

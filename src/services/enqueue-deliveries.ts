@@ -113,6 +113,8 @@ export function newDeliveryRecord(request: DeliveryRequest, now: Date): Delivery
     sendStartedAt: null,
     sentAt: null,
     ...(request.recipientOpenid ? { recipientOpenid: request.recipientOpenid } : {}),
+    ...(request.test ? { test: true } : {}),
+    ...(request.bonus ? { bonus: request.bonus, bonusState: 'due' as const } : {}),
     createdAt: now,
     updatedAt: now,
   };

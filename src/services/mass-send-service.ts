@@ -109,6 +109,7 @@ export class MassSendService {
   private jobs: MassSendJobs | null = null;
   private sender: MassSender | null = null;
   private readonly listeners: MassSendListener[] = [];
+  private readonly sentListeners: ((keys: readonly string[]) => Promise<unknown>)[] = [];
 
   constructor(private readonly ctx: ServiceContext) {}
 
@@ -120,6 +121,14 @@ export class MassSendService {
 
   onOutcome(listener: MassSendListener): void {
     this.listeners.push(listener);
+  }
+
+  /**
+   * Called with a sent batch's delivery keys (the bonuses that came with them are credited now).
+   * A failure is logged, not thrown: the batch went out, and the bonus sweep follows.
+   */
+  onDeliveriesSent(listener: (keys: readonly string[]) => Promise<unknown>): void {
+    this.sentListeners.push(listener);
   }
 
   /**
@@ -528,6 +537,11 @@ export class MassSendService {
       },
     );
     await this.freeStragglers(batch._id);
+    for (const listener of this.sentListeners) {
+      await listener(batch.deliveryKeys).catch((err: unknown) =>
+        this.ctx.logger.error({ err, batchId: batch._id }, 'after a sent mass send; the sweep follows'),
+      );
+    }
     await batches.updateOne({ _id: batch._id, status: 'sent' }, { $set: { status: 'done', updatedAt: now } });
     if (sent.modifiedCount > 0) this.emit('sent', sent.modifiedCount);
     return {

@@ -84,7 +84,9 @@ export function createServices(db: Database, program: ProgramSource, clock: Cloc
   const membership = { enrolment, referrals, erasure, missingPoints, memberImport, programVersions };
   const campaigns = new CampaignService(ctx, delivery);
   const massSend = new MassSendService(ctx);
-  campaigns.onCompleted((campaignId) => massSend.afterCampaign(campaignId));
+  campaigns.onFannedOut((campaignId) => massSend.afterCampaign(campaignId));
+  // A campaign's bonus comes with its message: credited when the mass send carrying it went out.
+  massSend.onDeliveriesSent((keys) => delivery.bonus.creditSent(keys));
   const care = new CareService(ctx, careScans, vouchers, delivery);
   const feedback = new ServiceFeedbackService(ctx, delivery);
   transactions.onApplied(feedback.onTransactionApplied);
@@ -106,6 +108,7 @@ export function createServices(db: Database, program: ProgramSource, clock: Cloc
       { name: 'referrals', run: () => referrals.recoverStuck() },
       { name: 'missingPointsReports', run: () => missingPoints.recoverStuck() },
       { name: 'deliveries', run: () => delivery.recoverStuck() },
+      { name: 'deliveryBonuses', run: () => delivery.bonus.settleDue() },
       { name: 'campaigns', run: () => campaigns.recoverStuck() },
       { name: 'massSendBatches', run: () => massSend.recoverStuck() },
     ],

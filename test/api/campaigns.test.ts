@@ -1,6 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import { Queue } from 'bullmq';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { deepMerge } from '../../src/config/deep-merge';
+import { defaultProgramInput } from '../../src/config/default-program-input';
+import { parseProgram } from '../../src/config/parse-program';
 import type { CampaignRecord } from '../../src/data/models/campaign-model';
 import type { DeliveryRecord } from '../../src/data/models/delivery-model';
 import { campaignJobId } from '../../src/queues/campaign-jobs';
@@ -20,7 +23,11 @@ let h: ApiHarness;
 const NOW = '2026-11-25T10:00:00+08:00';
 
 beforeAll(async () => {
-  h = await startApiHarness({ now: NOW });
+  // Mass sends assembled as soon as a fan-out ends (no settle wait), so campaigns finish in a test.
+  h = await startApiHarness({
+    now: NOW,
+    program: parseProgram(deepMerge(defaultProgramInput, { marketing: { massSend: { settleSeconds: 0 } } })),
+  });
 });
 
 afterAll(async () => {
@@ -125,21 +132,29 @@ describe('campaigns', () => {
       const done = await waitFor(
         async () => {
           const res = await h.get(`/api/v1/campaigns/${id}`, 'marketing');
-          return res.body.status === 'completed' && res.body.counts.inProgress === 0 ? res.body : undefined;
+          return res.body.status === 'completed' ? res.body : undefined;
         },
-        15_000,
+        20_000,
         'the campaign to complete',
       );
+      // Completed once every message is settled: the three recipients' mass send went out.
       expect(done.counts).toEqual({
         targeted: 5,
         queued: 5,
         inProgress: 0,
-        sent: 0,
-        massPending: 3,
+        deferred: 0,
+        deferredUntil: null,
+        held: 0,
+        sent: 3,
+        massPending: 0,
         skipped: { no_consent: 1, opted_out: 1 },
         failed: 0,
         bonusCredited: 3,
+        bonusWithheld: 0,
+        bonusPending: 0,
       });
+      expect(done.fannedOutAt).not.toBeNull();
+      expect(done.completedAt).not.toBeNull();
       const records = await deliveriesOf(id);
       expect(records.map((r) => r.memberId).sort()).toEqual(
         [...consenting, noConsent, optedOut].map((m) => m._id).sort(),
@@ -148,7 +163,7 @@ describe('campaigns', () => {
         status: 'skipped',
         reason: 'no_consent',
       });
-      // The bonus went to recipients only, once.
+      // The bonus went to recipients only, once, with their message.
       expect(await balanceOf(db(), rich._id, h.now())).toBe(2_500);
       expect(await balanceOf(db(), consenting[1]!._id, h.now())).toBe(500);
       expect(await balanceOf(db(), noConsent._id, h.now())).toBe(0);
@@ -182,22 +197,38 @@ describe('campaigns', () => {
     expect((await deliveriesOf(id)).map((r) => r.memberId).sort()).toEqual(firstTwo);
 
     crash = false;
-    expect(await service.fanOut(id)).toEqual({ status: 'completed', pages: 2 });
+    // Handed over, not finished: its messages wait for the mass send (this service has no batcher).
+    expect(await service.fanOut(id)).toEqual({ status: 'running', pages: 2 });
     const records = await deliveriesOf(id);
     expect(records.map((r) => r.memberId).sort()).toEqual(members.map((m) => m._id).sort());
     const stored = await db().campaigns.findById(id).lean<CampaignRecord>();
-    expect(stored?.counters).toEqual({ targeted: 5, queued: 5, bonusCredited: 5 });
+    expect(stored?.counters).toEqual({ targeted: 5, queued: 5, bonusOffered: 5 });
+    expect(stored?.fannedOutAt).toEqual(h.now());
+    // No points before the message: every bonus rides on its delivery, still due.
+    for (const m of members) expect(await balanceOf(db(), m._id, h.now())).toBe(0);
+    expect(records.map((r) => r.bonusState)).toEqual(['due', 'due', 'due', 'due', 'due']);
 
     // The whole fan-out again from the start (a lost position): nothing new is sent or credited.
     await db().campaigns.updateOne({ _id: id }, { $set: { status: 'running', cursor: null } });
-    expect(await service.fanOut(id)).toEqual({ status: 'completed', pages: 3 });
+    expect(await service.fanOut(id)).toEqual({ status: 'running', pages: 3 });
     expect(await deliveriesOf(id)).toHaveLength(5);
+    // The mass send goes out (the runtime's batcher, as its sweep would): each bonus comes with it, once.
+    await h.runtime.services.massSend.assembleSource(`campaign:${id}`);
     for (const m of members) {
-      expect(await balanceOf(db(), m._id, h.now())).toBe(300);
       const bonusKey = `campaign-bonus:${id}:${m._id}`;
-      await waitFor(() => db().ledger.exists({ _id: bonusKey }), 5_000, 'the bonus in the ledger');
+      await waitFor(() => db().ledger.exists({ _id: bonusKey }), 15_000, 'the bonus in the ledger');
       expect(await db().ledger.countDocuments({ opKey: bonusKey })).toBe(1);
+      expect(await balanceOf(db(), m._id, h.now())).toBe(300);
     }
+    const done = await waitFor(
+      async () => {
+        const res = await h.get(`/api/v1/campaigns/${id}`, 'marketing');
+        return res.body.status === 'completed' ? res.body : undefined;
+      },
+      15_000,
+      'the campaign to complete',
+    );
+    expect(done.counts).toMatchObject({ sent: 5, bonusCredited: 5, bonusWithheld: 0 });
   });
 
   it('the recovery sweep restarts a fan-out whose job was lost', async () => {
@@ -214,8 +245,8 @@ describe('campaigns', () => {
     );
     expect(await recent.recoverStuck()).toBe(1);
     await waitFor(
-      async () => (await db().campaigns.findById(id).lean<CampaignRecord>())?.status === 'completed',
-      15_000,
+      async () => (await h.get(`/api/v1/campaigns/${id}`, 'marketing')).body.status === 'completed',
+      20_000,
       'the recovered campaign to complete',
     );
     expect((await deliveriesOf(id)).map((r) => r.memberId).sort()).toEqual(members.map((m) => m._id).sort());
@@ -243,13 +274,87 @@ describe('campaigns', () => {
     const resumed = await h.post(`/api/v1/campaigns/${id}/resume`, {}, 'marketing');
     expect(resumed.body.status).toBe('running');
     await waitFor(
-      async () => (await db().campaigns.findById(id).lean<CampaignRecord>())?.status === 'completed',
-      15_000,
+      async () => (await h.get(`/api/v1/campaigns/${id}`, 'marketing')).body.status === 'completed',
+      20_000,
       'the resumed campaign to complete',
     );
     expect((await deliveriesOf(id)).map((r) => r.memberId).sort()).toEqual(members.map((m) => m._id).sort());
     const stored = await db().campaigns.findById(id).lean<CampaignRecord>();
     expect(stored?.counters.targeted).toBe(5);
+  });
+
+  it('stays 发送中 while a message is deferred (how many, until when) and completes when it goes out with its bonus', async () => {
+    const tag = uniqueTag();
+    const capped = await member(tag);
+    const fresh = await member(tag);
+    for (const m of [capped, fresh]) {
+      await h.runtime.services.delivery.noteInbound(m._id, new Date(h.now().getTime() - 3_600_000));
+    }
+    // `capped` had today's marketing message already (1 a day): theirs waits for 09:00 tomorrow.
+    await db().delivery.states.updateOne(
+      { _id: capped._id },
+      {
+        $set: {
+          marketingDayKey: '2026-11-25',
+          marketingDay: 1,
+          marketingMonthKey: '2026-11',
+          marketingMonth: 1,
+          massMonth: 0,
+        },
+      },
+    );
+    const id = (await h.post('/api/v1/campaigns', body(tag), 'marketing')).body.id as string;
+    await startRunning(id);
+    expect(await h.runtime.services.campaigns.fanOut(id)).toMatchObject({ status: 'running', pages: 1 });
+    const key = (m: { _id: string }) => `campaign:${id}:${m._id}`;
+    await waitFor(
+      async () => {
+        const [a, b] = [
+          await h.runtime.services.delivery.find(key(capped)),
+          await h.runtime.services.delivery.find(key(fresh)),
+        ];
+        return a?.status === 'deferred' && b?.status === 'sent' && b.bonusState === 'credited';
+      },
+      15_000,
+      'one message sent, one deferred',
+    );
+    const waiting = await h.get(`/api/v1/campaigns/${id}`, 'marketing');
+    expect(waiting.body).toMatchObject({ status: 'running', completedAt: null });
+    expect(waiting.body.counts).toMatchObject({
+      targeted: 2,
+      inProgress: 1,
+      deferred: 1,
+      deferredUntil: '2026-11-26T01:00:00.000Z',
+      sent: 1,
+      bonusCredited: 1,
+    });
+    // The bonus came with the message that was sent; the deferred member has none yet.
+    expect(await balanceOf(db(), fresh._id, h.now())).toBe(500);
+    expect(await balanceOf(db(), capped._id, h.now())).toBe(0);
+    // The sweep does not complete it either.
+    await h.runtime.services.campaigns.recoverStuck();
+    expect((await db().campaigns.findById(id).lean<CampaignRecord>())?.status).toBe('running');
+
+    // 09:00 the next day: the deferred message goes (its job, run here), and its bonus with it.
+    h.setNow('2026-11-26T09:00:00+08:00');
+    try {
+      expect(await h.runtime.services.delivery.deliver(key(capped))).toMatchObject({ status: 'sent' });
+      const done = await h.get(`/api/v1/campaigns/${id}`, 'marketing');
+      expect(done.body).toMatchObject({ status: 'completed', completedAt: '2026-11-26T01:00:00.000Z' });
+      expect(done.body.counts).toMatchObject({
+        inProgress: 0,
+        deferred: 0,
+        deferredUntil: null,
+        sent: 2,
+        bonusCredited: 2,
+      });
+      expect(await balanceOf(db(), capped._id, h.now())).toBe(500);
+      expect(await db().ledger.countDocuments({ opKey: `campaign-bonus:${id}:${capped._id}` })).toBe(1);
+      const listed = await h.get('/api/v1/campaigns?status=completed', 'marketing');
+      expect(listed.body.campaigns.map((c: { id: string }) => c.id)).toContain(id);
+    } finally {
+      h.setNow(NOW);
+    }
   });
 
   it('paces pages to delivery: waits while the backlog is over the limit, at most maxWaitMs a page', async () => {
@@ -276,15 +381,15 @@ describe('campaigns', () => {
 
     // Delivery keeping up: one look before each later page (pages 2, 3 and the empty end), no wait.
     const quick = await create();
-    expect(await service.fanOut(quick)).toEqual({ status: 'completed', pages: 3 });
+    expect(await service.fanOut(quick)).toEqual({ status: 'running', pages: 3 });
     expect(polls).toEqual([0, 0, 0]);
 
-    // Delivery stuck behind: each later page waits its 150 ms, and the campaign still completes.
+    // Delivery stuck behind: each later page waits its 150 ms, and the fan-out still ends.
     backlog = 10;
     polls.length = 0;
     const started = Date.now();
     const slow = await create();
-    expect(await service.fanOut(slow)).toEqual({ status: 'completed', pages: 3 });
+    expect(await service.fanOut(slow)).toEqual({ status: 'running', pages: 3 });
     expect(Date.now() - started).toBeGreaterThanOrEqual(3 * 150);
     expect(polls.length).toBeGreaterThan(3 * 5);
     expect(await deliveriesOf(slow)).toHaveLength(5);
@@ -297,7 +402,12 @@ describe('campaigns', () => {
       }
     };
     polls.length = 0;
-    expect(await service.fanOut(paused)).toEqual({ status: 'paused', pages: 1 });
+    // A wait long enough for the pause request itself (a loaded machine may take over 150 ms).
+    const patient = new CampaignService({ db: database, program, clock, logger }, watched, 2, {
+      ...pacing,
+      maxWaitMs: 2_000,
+    });
+    expect(await patient.fanOut(paused)).toEqual({ status: 'paused', pages: 1 });
     expect(await deliveriesOf(paused)).toHaveLength(2);
 
     // The process stopping while a fan-out waits: the attempt ends with an error (the job is
@@ -418,14 +528,25 @@ describe('campaigns', () => {
       'marketing',
     );
     expect(test.status).toBe(200);
+    // The staff member never wrote to the account: WeChat allows no message to them, and the
+    // answer says so (and what to do) instead of claiming it was delivered.
     expect(test.body).toEqual({
-      sent: [
-        { memberId: staffMember._id, key: `campaign-test:${id}:${staffMember._id}:1`, status: 'enqueued' },
+      results: [
+        {
+          memberId: staffMember._id,
+          name: staffMember.name,
+          key: `campaign-test:${id}:${staffMember._id}:1`,
+          status: 'not_sent',
+          reason: 'no_service_window',
+          message:
+            '未发送：这个微信 48 小时内没有给公众号发过消息，公众号不能主动发给它。请先用这个微信给公众号发一条消息（如「积分」），再发送测试',
+          deferredUntil: null,
+        },
       ],
       notFound: ['o_nobody'],
     });
     const again = await h.post(`/api/v1/campaigns/${id}/test`, { memberIds: [staffMember._id] }, 'marketing');
-    expect(again.body.sent[0].key).toBe(`campaign-test:${id}:${staffMember._id}:2`);
+    expect(again.body.results[0].key).toBe(`campaign-test:${id}:${staffMember._id}:2`);
     // Tests are not the campaign: its own count stays empty.
     expect((await h.get(`/api/v1/campaigns/${id}`, 'marketing')).body.counts.queued).toBe(0);
 

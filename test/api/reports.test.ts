@@ -144,6 +144,9 @@ async function seed() {
       marketingConsent: consent,
     });
     await db().members.updateOne({ _id: m._id }, { $set: { tags: [tag] } });
+    // They chatted this morning: the campaign reaches them as a customer-service message at once,
+    // and its bonus comes with it.
+    await services().delivery.noteInbound(m._id, new Date(h.now().getTime() - 3_600_000));
     audience.push(m._id);
   }
   const campaign = {
@@ -162,8 +165,13 @@ async function seed() {
   );
   expect((await h.post(`/api/v1/campaigns/${campaignId}/schedule`, {}, 'marketing')).status).toBe(200);
   h.setNow('2026-11-25T11:00:00+08:00');
-  expect(await services().campaigns.fanOut(campaignId)).toMatchObject({ status: 'completed' });
+  expect(await services().campaigns.fanOut(campaignId)).toMatchObject({ pages: 1 });
   await settled(`campaign:${campaignId}:`, 3);
+  await waitFor(
+    async () => (await h.get(`/api/v1/campaigns/${campaignId}`, 'marketing')).body.status === 'completed',
+    15_000,
+    'the campaign to complete with its bonuses',
+  );
   // The member without consent leaves (注销): no longer in the tiers, still a W48 sign-up.
   expect((await h.post(`/api/v1/members/${audience[2]}/erase`, {}, 'admin')).status).toBe(200);
 
@@ -331,8 +339,8 @@ describe('GET /api/v1/reports/{id}', () => {
         startAt: '2026-11-25',
         status: '已完成',
         targeted: 3,
-        sent: 0,
-        massPending: 2,
+        sent: 2,
+        massPending: 0,
         inProgress: 0,
         skipped: 1,
         failed: 0,
@@ -340,7 +348,7 @@ describe('GET /api/v1/reports/{id}', () => {
       },
     ]);
     const live = await h.get(`/api/v1/campaigns/${campaignId}`, 'marketing');
-    expect(live.body.counts).toMatchObject({ targeted: 3, massPending: 2, skipped: { no_consent: 1 } });
+    expect(live.body.counts).toMatchObject({ targeted: 3, sent: 2, skipped: { no_consent: 1 } });
     // Only the current week: the campaign started before it.
     expect((await report('campaign-funnel', 'weeks=1')).rows).toEqual([]);
   });
@@ -403,7 +411,7 @@ describe('?format=csv', () => {
     expect([...bytes.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
     expect(bytes.subarray(3).toString('utf8')).toBe(
       '活动,开始日期,状态,目标人数,已发送,待群发,发送中,已跳过,失败,已赠积分人数\r\n' +
-        `"'=HYPERLINK(""http://evil.example""),双十一",2026-11-25,已完成,3,0,2,0,1,0,2\r\n`,
+        `"'=HYPERLINK(""http://evil.example""),双十一",2026-11-25,已完成,3,2,0,0,1,0,2\r\n`,
     );
   });
 

@@ -1,11 +1,13 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DeliveryRecord } from '../../src/data/models/delivery-model';
+import { currentCounts } from '../../src/delivery/delivery-counters';
 import type { DeliveryRequestInput } from '../../src/delivery/delivery-request';
 import { deliveryJobId } from '../../src/queues/delivery-jobs';
 import { queueNames } from '../../src/queues/queue-names';
 import { type ApiHarness, startApiHarness } from '../helpers/api-harness';
 import { type FakeWechatApi, startFakeWechatApi } from '../helpers/fake-wechat-api';
+import { balanceOf } from '../helpers/give-points';
 import { waitFor } from '../helpers/wait-for';
 
 /**
@@ -378,6 +380,122 @@ describe('delivery', () => {
     expect(await settle(key, ['sent'])).toMatchObject({ channel: 'customer_service', attempts: 1 });
     expect((await h.runtime.services.recovery.sweep()).deliveries).toBe(0);
     expect(callsFor(CUSTOM, m.openid).filter((c) => c.errcode === 0)).toHaveLength(1);
+  });
+
+  it('sends a campaign test in quiet hours now, reports each real outcome, and takes no marketing slot', async () => {
+    h.setNow('2026-11-26T08:30:00+08:00');
+    try {
+      const staff = await member({ consent: true, messaged: true });
+      const lonely = await member({ consent: true }); // never wrote to the account
+      const created = await h.post(
+        '/api/v1/campaigns',
+        {
+          name: '会员日',
+          audience: { tags: [`none-${randomBytes(4).toString('hex')}`] },
+          text: '{name}您好，会员日到店双倍积分！',
+          genericText: '会员日到店双倍积分！',
+          bonusPoints: 300,
+          startAt: '2026-11-26T10:00:00+08:00',
+        },
+        'marketing',
+      );
+      const id = created.body.id as string;
+      const test = await h.post(
+        `/api/v1/campaigns/${id}/test`,
+        { memberIds: [staff.id, lonely.id] },
+        'marketing',
+      );
+      expect(test.status).toBe(200);
+      const byMember = (memberId: string) =>
+        test.body.results.find((r: { memberId: string }) => r.memberId === memberId);
+      // 08:30 is inside quiet hours: a test goes anyway, at once.
+      expect(byMember(staff.id)).toEqual({
+        memberId: staff.id,
+        name: staff.name,
+        key: `campaign-test:${id}:${staff.id}:1`,
+        status: 'sent',
+        reason: null,
+        message: '已发到该会员的微信',
+        deferredUntil: null,
+      });
+      expect(byMember(lonely.id)).toMatchObject({ status: 'not_sent', reason: 'no_service_window' });
+      const sent = callsFor(CUSTOM, staff.openid).filter((c) => c.errcode === 0);
+      expect(sent).toHaveLength(1);
+      expect(JSON.stringify(sent[0]!.body)).toContain(`${staff.name}您好，会员日到店双倍积分！`);
+      expect(callsFor(CUSTOM, lonely.openid)).toHaveLength(0);
+      // No marketing counter moved and no bonus: a test is not the campaign.
+      const state = await h.runtime.services.db.delivery.states.findById(staff.id).lean();
+      expect(currentCounts(state as never, h.now(), 'Asia/Shanghai')).toEqual({
+        marketingSentToday: 0,
+        marketingSentThisMonth: 0,
+        massSendsThisMonth: 0,
+      });
+      expect(await balanceOf(h.runtime.services.db, staff.id, h.now())).toBe(0);
+
+      // WeChat refusing the send is reported as such, once (a test is not retried in the background).
+      fake.failNext(CUSTOM, -1);
+      const refused = await h.post(`/api/v1/campaigns/${id}/test`, { memberIds: [staff.id] }, 'marketing');
+      expect(refused.body.results[0]).toMatchObject({ status: 'failed', reason: 'errcode -1' });
+      expect(refused.body.results[0].message).toMatch(/^发送失败：微信返回错误 -1/);
+      expect(await delivery().find(`campaign-test:${id}:${staff.id}:2`)).toMatchObject({
+        status: 'failed',
+        attempts: 1,
+      });
+
+      // The campaign itself later the same day reaches the member at once: the test used no cap.
+      h.setNow('2026-11-26T10:00:00+08:00');
+      await delivery().enqueue(campaign(staff.id, id));
+      expect(await settle(`campaign:${id}:${staff.id}`)).toMatchObject({
+        status: 'sent',
+        channel: 'customer_service',
+      });
+    } finally {
+      h.setNow(NOON);
+    }
+  });
+
+  it('credits a bonus with its message once (through a retry and concurrent settling), none when it is not sent', async () => {
+    const db = h.runtime.services.db;
+    const m = await member({ consent: true, messaged: true });
+    const key = `campaign:bonus1:${m.id}`;
+    const bonus = {
+      points: 300,
+      opKey: `campaign-bonus:bonus1:${m.id}`,
+      reason: '活动奖励：会员日',
+      reference: 'campaign:bonus1',
+    };
+    fake.failNext(CUSTOM, -1);
+    await delivery().enqueue(campaign(m.id, 'bonus1', { bonus }));
+    // The first attempt was refused: no message, so no points yet.
+    await waitFor(async () => (await delivery().find(key))?.errcode === -1, 10_000, 'the refused attempt');
+    expect(await balanceOf(db, m.id, h.now())).toBe(0);
+    const sent = await settle(key, ['sent']);
+    expect(sent.attempts).toBe(2);
+    await waitFor(async () => (await delivery().find(key))?.bonusState === 'credited', 10_000, 'the bonus');
+    expect(await balanceOf(db, m.id, h.now())).toBe(300);
+    // Every other path that may credit it, at once: nothing more.
+    await Promise.all([
+      delivery().bonus.creditSent([key]),
+      delivery().bonus.creditSent([key]),
+      delivery().bonus.settleDue(),
+      delivery().deliver(key),
+    ]);
+    expect(await db.ledger.countDocuments({ opKey: bonus.opKey })).toBe(1);
+    expect(await balanceOf(db, m.id, h.now())).toBe(300);
+
+    // A member the message cannot reach gets no points, and the record says why.
+    const gone = await member({ consent: true, messaged: true });
+    await delivery().noteUnfollowed(gone.id, h.now());
+    await delivery().enqueue(
+      campaign(gone.id, 'bonus1', { bonus: { ...bonus, opKey: `campaign-bonus:bonus1:${gone.id}` } }),
+    );
+    expect(await settle(`campaign:bonus1:${gone.id}`)).toMatchObject({
+      status: 'skipped',
+      reason: 'unfollowed',
+      bonusState: 'withheld',
+    });
+    await delivery().bonus.settleDue();
+    expect(await balanceOf(db, gone.id, h.now())).toBe(0);
   });
 
   it('counts deliveries by channel and outcome in Prometheus', async () => {

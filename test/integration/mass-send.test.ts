@@ -13,6 +13,7 @@ import { queueNames } from '../../src/queues/queue-names';
 import { MassSendService } from '../../src/services/mass-send-service';
 import { type ApiHarness, startApiHarness } from '../helpers/api-harness';
 import { type FakeWechatApi, startFakeWechatApi } from '../helpers/fake-wechat-api';
+import { balanceOf } from '../helpers/give-points';
 import { waitFor } from '../helpers/wait-for';
 import { eventXml, postXml, signedQuery } from '../helpers/wechat-webhook-client';
 
@@ -71,7 +72,7 @@ async function members(count: number, tag = `t-${randomBytes(4).toString('hex')}
   return { tag, list: created };
 }
 
-async function runCampaign(tag: string): Promise<string> {
+async function runCampaign(tag: string, bonusPoints = 0): Promise<string> {
   const created = await h.post(
     '/api/v1/campaigns',
     {
@@ -79,6 +80,7 @@ async function runCampaign(tag: string): Promise<string> {
       audience: { tags: [tag] },
       text: '{name}您好！双十一到店享三倍积分。',
       genericText: GENERIC,
+      bonusPoints,
       startAt: h.now().toISOString(),
     },
     'marketing',
@@ -101,10 +103,16 @@ async function countsWhenSent(id: string, sent: number) {
 }
 
 /** Marketing deliveries under `source` for each member, each settled as `mass_pending`. */
-async function waitingDeliveries(source: string, list: { id: string }[]): Promise<string[]> {
+async function waitingDeliveries(source: string, list: { id: string }[], bonusPoints = 0): Promise<string[]> {
   const keys = [];
   for (const m of list) {
     const key = `${source}:${m.id}`;
+    const bonus = {
+      points: bonusPoints,
+      opKey: `bonus:${key}`,
+      reason: '活动奖励：会员日',
+      reference: source,
+    };
     const outcome = await services().delivery.enqueue({
       key,
       memberId: m.id,
@@ -112,6 +120,7 @@ async function waitingDeliveries(source: string, list: { id: string }[]): Promis
       kind: 'campaign',
       text: '{name}您好，会员日到店双倍积分！',
       genericText: '会员日到店双倍积分！',
+      bonus: bonusPoints > 0 ? bonus : null,
     });
     expect(outcome).toMatchObject({ ok: true, status: 'enqueued' });
     keys.push(key);
@@ -159,18 +168,25 @@ describe('mass-send batcher', () => {
   it('sends a campaign to members outside the window in one mass send, and moves its counts to sent', async () => {
     const { tag, list } = await members(4);
     const openids = list.map((m) => m.openid);
-    const id = await runCampaign(tag);
+    const id = await runCampaign(tag, 200);
     const counts = await countsWhenSent(id, 4);
+    // Completed once the mass send went out, each member's bonus with it.
     expect(counts).toEqual({
       targeted: 4,
       queued: 4,
       inProgress: 0,
+      deferred: 0,
+      deferredUntil: null,
+      held: 0,
       sent: 4,
       massPending: 0,
       skipped: {},
       failed: 0,
-      bonusCredited: 0,
+      bonusCredited: 4,
+      bonusWithheld: 0,
+      bonusPending: 0,
     });
+    for (const m of list) expect(await balanceOf(db(), m.id, h.now())).toBe(200);
     const sends = sendsTo(openids);
     expect(sends).toHaveLength(1);
     expect([...sends[0]!.touser].sort()).toEqual([...openids].sort());
@@ -398,7 +414,7 @@ describe('mass-send batcher', () => {
     const src = source('noquota');
     const { list } = await members(2);
     await batchQueue().pause();
-    const keys = await waitingDeliveries(src, list);
+    const keys = await waitingDeliveries(src, list, 100);
     fake.failNext(MASS, 45028);
     await services().massSend.assembleSource(src);
     const [batch] = await services().massSend.batchesOf(src);
@@ -407,20 +423,32 @@ describe('mass-send batcher', () => {
       reason: 'no_mass_quota',
       errcode: 45028,
     });
+    // The batch is marked first, then its deliveries.
     for (const key of keys) {
-      expect(await services().delivery.find(key)).toMatchObject({
+      expect(await settled(key, ['failed'])).toMatchObject({
         status: 'failed',
         reason: 'no_mass_quota',
         errcode: 45028,
       });
     }
     for (const m of list) {
-      expect(await db().delivery.states.findById(m.id).lean()).toMatchObject({
-        marketingMonth: 0,
-        massMonth: 0,
-      });
+      // Each slot is given back right after its delivery is marked.
+      const state = await waitFor(
+        async () => {
+          const found = await db().delivery.states.findById(m.id).lean<{ marketingMonth: number }>();
+          return found?.marketingMonth === 0 ? found : undefined;
+        },
+        10_000,
+        'the slot given back',
+      );
+      expect(state).toMatchObject({ marketingMonth: 0, massMonth: 0 });
     }
     expect(callsWith(batch!.clientMsgId)).toHaveLength(1);
+    // Nobody got the message, so nobody gets its points: the bonus sweep records them withheld.
+    await services().delivery.bonus.settleDue();
+    for (const key of keys)
+      expect(await services().delivery.find(key)).toMatchObject({ bonusState: 'withheld' });
+    for (const m of list) expect(await balanceOf(db(), m.id, h.now())).toBe(0);
   });
 
   it('skips members who opted out meanwhile, holds a batch through quiet hours, and gives up on a lone member', async () => {

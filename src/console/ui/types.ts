@@ -106,6 +106,31 @@ export interface CampaignCounts {
   skipped: Record<string, number>;
   failed: number;
   bonusCredited: number;
+  /** Of `inProgress`: deferred (quiet hours, the day's cap) until `deferredUntil` at the latest. */
+  deferred: number;
+  deferredUntil: string | null;
+  /** Of `inProgress`: waiting for the member's next message. */
+  held: number;
+  /** Recipients whose message did not go out: no bonus. */
+  bonusWithheld: number;
+  bonusPending: number;
+}
+
+/** What a test send did for one recipient (`POST /campaigns/{id}/test`). */
+export interface TestSendResult {
+  memberId: string;
+  name: string | null;
+  key: string;
+  status: 'sent' | 'not_sent' | 'failed' | 'deferred' | 'held' | 'pending';
+  reason: string | null;
+  /** Staff-facing Chinese: what happened and what to do. */
+  message: string;
+  deferredUntil: string | null;
+}
+
+export interface TestSendReport {
+  results: TestSendResult[];
+  notFound: string[];
 }
 
 export interface Campaign {
@@ -120,9 +145,11 @@ export interface Campaign {
   startAt: string;
   createdAt: string;
   startedAt: string | null;
+  /** The whole audience handed to delivery (completed when every message is settled). */
+  fannedOutAt?: string | null;
   completedAt: string | null;
   counts?: CampaignCounts;
-  counters?: { targeted: number; queued: number; bonusCredited: number };
+  counters?: { targeted: number; queued: number; bonusOffered: number };
 }
 
 export interface CampaignTemplate {

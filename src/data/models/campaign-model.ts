@@ -16,8 +16,11 @@ export interface CampaignCounters {
   targeted: number;
   /** Delivery records created (a re-run finds them and adds nothing). */
   queued: number;
-  /** Bonus points credits applied. */
-  bonusCredited: number;
+  /**
+   * Recipients whose message carries the bonus (credited when it goes out, withheld when it does
+   * not: the live counts say which).
+   */
+  bonusOffered: number;
 }
 
 /**
@@ -43,6 +46,11 @@ export interface CampaignRecord {
   testSends: number;
   createdBy: string | null;
   startedAt: Date | null;
+  /**
+   * When the fan-out had handed the whole audience to delivery. The campaign stays `running` until
+   * every delivery has a final outcome (`completed` then, with `completedAt`); absent on older records.
+   */
+  fannedOutAt?: Date | null;
   completedAt: Date | null;
   createdAt: Date;
   updatedAt: Date;
@@ -96,15 +104,16 @@ const campaignSchema = new Schema<CampaignRecord>(
         {
           targeted: { type: Number, default: 0 },
           queued: { type: Number, default: 0 },
-          bonusCredited: { type: Number, default: 0 },
+          bonusOffered: { type: Number, default: 0 },
         },
         { _id: false },
       ),
-      default: () => ({ targeted: 0, queued: 0, bonusCredited: 0 }),
+      default: () => ({ targeted: 0, queued: 0, bonusOffered: 0 }),
     },
     testSends: { type: Number, required: true, default: 0 },
     createdBy: { type: String, default: null },
     startedAt: { type: Date, default: null },
+    fannedOutAt: { type: Date, default: null },
     completedAt: { type: Date, default: null },
     // From the service's clock, so tests and the fan-out agree on time.
     createdAt: { type: Date, required: true },
@@ -116,6 +125,8 @@ const campaignSchema = new Schema<CampaignRecord>(
 // The staff list (newest first) and the promotion-window provider (windows not yet over).
 campaignSchema.index({ createdAt: -1 });
 campaignSchema.index({ 'window.endsAt': 1 }, { sparse: true });
+// The recovery sweep completes running campaigns whose fan-out is done once their deliveries settle.
+campaignSchema.index({ status: 1, fannedOutAt: 1 });
 
 export type CampaignModel = Model<CampaignRecord>;
 

@@ -72,8 +72,26 @@ export interface DeliveryRecord {
   sentAt: Date | null;
   /** Sent to this WeChat account instead of the member's own (`DeliveryRequest.recipientOpenid`). */
   recipientOpenid?: string | null;
+  /** A staff test send (no quiet hours, no caps, counted nowhere); absent on older records. */
+  test?: boolean;
+  /** Points the message announces, credited once it has gone out (`DeliveryBonus`). */
+  bonus?: DeliveryBonusGrant | null;
+  /**
+   * While the bonus is undecided `due`; then `credited` (the message went out) or `withheld` (it
+   * was finally skipped or failed: no points, the record says why). Absent without a bonus.
+   */
+  bonusState?: 'due' | 'credited' | 'withheld';
   createdAt: Date;
   updatedAt: Date;
+}
+
+export interface DeliveryBonusGrant {
+  points: number;
+  /** The ledger operation key: credited once, ever. */
+  opKey: string;
+  /** The ledger entry's reason (`活动奖励：双十一`) and reference (`campaign:<id>`). */
+  reason: string;
+  reference: string;
 }
 
 const deliverySchema = new Schema<DeliveryRecord>(
@@ -118,6 +136,15 @@ const deliverySchema = new Schema<DeliveryRecord>(
     sendStartedAt: { type: Date, default: null },
     sentAt: { type: Date, default: null },
     recipientOpenid: { type: String },
+    test: { type: Boolean },
+    bonus: {
+      type: new Schema(
+        { points: Number, opKey: String, reason: String, reference: String },
+        { _id: false, versionKey: false },
+      ),
+      default: undefined,
+    },
+    bonusState: { type: String, enum: ['due', 'credited', 'withheld'] },
     // Set from the service's clock (not mongoose timestamps), so tests and sweeps agree on time.
     createdAt: { type: Date, required: true },
     updatedAt: { type: Date, required: true },
@@ -136,6 +163,8 @@ deliverySchema.index({ msgId: 1 }, { sparse: true });
 // The mass-send batcher reads one group's waiting records, and a batch's records.
 deliverySchema.index({ massGroup: 1 }, { sparse: true });
 deliverySchema.index({ batchId: 1 }, { sparse: true });
+// The bonus sweep finds bonuses still undecided whose delivery has an outcome.
+deliverySchema.index({ bonusState: 1, status: 1 }, { sparse: true });
 
 export type DeliveryModel = Model<DeliveryRecord>;
 

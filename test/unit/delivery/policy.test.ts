@@ -260,3 +260,30 @@ describe('currentCounts', () => {
     });
   });
 });
+
+describe('decideDelivery: a campaign test send', () => {
+  const test = { key: 'campaign-test:c1:m1:1', kind: 'campaign_test', test: true };
+  const inWindow = { lastInboundAt: at('2026-11-25T20:00:00') };
+
+  it('goes now in quiet hours and past the caps, inside the window', () => {
+    const night = at('2026-11-25T23:30:00');
+    expect(decideDelivery(message(test), state(inWindow), night, defaultProgram)).toEqual(cs);
+    const capped = state({
+      ...inWindow,
+      marketingSentToday: 1,
+      marketingSentThisMonth: 4,
+      massSendsThisMonth: 4,
+    });
+    expect(decideDelivery(message(test), capped, night, defaultProgram)).toEqual(cs);
+  });
+
+  it('is skipped outside the window (no mass send for one person), and still needs consent', () => {
+    expect(decideDelivery(message(test), state(), noon, defaultProgram)).toEqual(skip('no_service_window'));
+    expect(
+      decideDelivery(message(test), state({ ...inWindow, marketingConsent: false }), noon, defaultProgram),
+    ).toEqual(skip('no_consent'));
+    expect(
+      decideDelivery(message(test), state({ ...inWindow, followed: false }), noon, defaultProgram),
+    ).toEqual(skip('unfollowed'));
+  });
+});

@@ -6,12 +6,13 @@ import { ErrorBox } from '../components/error-box';
 import { MemberPicker, type PickedMember } from '../components/member-picker';
 import { PageHeader } from '../components/page-header';
 import { Stats } from '../components/stat';
+import { TestSendResults, testSendToast } from '../components/test-send-results';
 import { useToast } from '../components/toasts';
 import { formatDate, formatDateTime, formatInt, formatPoints } from '../format';
 import { campaignStatus, skipReasons } from '../labels';
 import { href } from '../route';
 import { useSession } from '../session';
-import type { Campaign, CampaignAudience, Program } from '../types';
+import type { Campaign, CampaignAudience, Program, TestSendReport } from '../types';
 import { useLoad } from '../use-load';
 
 type Action = 'schedule' | 'pause' | 'resume' | 'cancel';
@@ -32,9 +33,15 @@ const actionLabels: Record<Action, string> = {
   cancel: '取消活动',
 };
 
-/** How often the page asks for the live counts: every 2 s while messages are going out. */
+/**
+ * How often the page asks for the live counts: every 2 s while messages are going out, every
+ * 30 s once only deferred ones are left (they go at their time: 09:00, say).
+ */
 function pollInterval(campaign: Campaign | null): number | null {
   if (!campaign) return null;
+  const counts = campaign.counts;
+  if (campaign.status === 'running' && campaign.fannedOutAt && counts && onlyDeferredLeft(counts))
+    return 30_000;
   if (campaign.status === 'running') return 2_000;
   if (campaign.status === 'completed' && (campaign.counts?.inProgress ?? 0) > 0) return 2_000;
   if (campaign.status === 'scheduled') {
@@ -163,6 +170,20 @@ export function CampaignDetail({ id }: { id: string }) {
   );
 }
 
+/** Everything still open is deferred to a later time (nothing is being sent right now). */
+function onlyDeferredLeft(counts: NonNullable<Campaign['counts']>): boolean {
+  return (
+    counts.deferred > 0 && counts.inProgress - counts.held === counts.deferred && counts.massPending === 0
+  );
+}
+
+/** 「12月8日 09:00」 (Beijing time). */
+function monthDayTime(value: string): string {
+  const [date, time] = formatDateTime(value).split(' ');
+  const [, month, day] = (date ?? '').split('-').map(Number);
+  return `${month}月${day}日 ${time}`;
+}
+
 function Progress({ campaign }: { campaign: Campaign }) {
   const counts = campaign.counts!;
   const skipped = Object.values(counts.skipped).reduce((a, b) => a + b, 0);
@@ -177,10 +198,11 @@ function Progress({ campaign }: { campaign: Campaign }) {
           <progress max={total || 1} value={handled} aria-label="已处理的会员" />
           <span>
             已处理 {formatInt(handled)} / {formatInt(total)} 人
-            {campaign.status === 'running' ? '（每 2 秒自动刷新）' : ''}
+            {campaign.status === 'running' ? '（自动刷新）' : ''}
           </span>
         </div>
       ) : null}
+      <Waiting campaign={campaign} />
       <Stats
         label="发送统计"
         items={[
@@ -194,13 +216,24 @@ function Progress({ campaign }: { campaign: Campaign }) {
             value: <span data-testid="count-mass">{formatInt(counts.massPending)}</span>,
             note: '超出 48 小时窗口，走群发',
           },
-          { name: '处理中', value: formatInt(counts.inProgress) },
+          { name: '处理中', value: formatInt(counts.inProgress - counts.deferred) },
+          { name: '已顺延', value: <span data-testid="count-deferred">{formatInt(counts.deferred)}</span> },
           { name: '未发送', value: <span data-testid="count-skipped">{formatInt(skipped)}</span> },
           { name: '失败', value: formatInt(counts.failed) },
           {
             name: '已赠积分人数',
             value: <span data-testid="count-bonus">{formatInt(counts.bonusCredited)}</span>,
+            note: '积分随消息送达时发放',
           },
+          ...(counts.bonusWithheld
+            ? [
+                {
+                  name: '未赠积分',
+                  value: <span data-testid="count-bonus-withheld">{formatInt(counts.bonusWithheld)}</span>,
+                  note: '消息未送达，不发放积分',
+                },
+              ]
+            : []),
         ]}
       />
       {skipRows.length ? (
@@ -220,16 +253,42 @@ function Progress({ campaign }: { campaign: Campaign }) {
   );
 }
 
-/** Sends the message now to a few members picked by mobile or name, under the delivery policy. */
+/**
+ * What keeps a campaign 发送中 after its whole audience was handed over: messages deferred to a
+ * later time (quiet hours, the member's daily cap), and those waiting for the member's next message.
+ */
+function Waiting({ campaign }: { campaign: Campaign }) {
+  const counts = campaign.counts!;
+  const lines: string[] = [];
+  if (counts.deferred > 0) {
+    lines.push(
+      `${formatInt(counts.deferred)} 人顺延${counts.deferredUntil ? `至 ${monthDayTime(counts.deferredUntil)} ` : ''}发送（免打扰时段或当日营销消息已达上限）`,
+    );
+  }
+  if (counts.held > 0) lines.push(`${formatInt(counts.held)} 人等会员下次给公众号发消息后送达`);
+  if (lines.length === 0 && campaign.status === 'running' && campaign.fannedOutAt) {
+    lines.push('已全部交给发送队列，最后一批消息发出后活动即完成');
+  }
+  if (lines.length === 0) return null;
+  return (
+    <div class="alert alert--info" data-testid="progress-waiting">
+      {lines.map((line) => (
+        <p key={line}>{line}</p>
+      ))}
+      {campaign.status === 'running' && counts.deferred > 0 ? (
+        <p>全部消息有结果后，活动显示「已完成」。</p>
+      ) : null}
+    </div>
+  );
+}
+
+/** Sends the message now to a few members picked by mobile or name (no quiet hours, no caps). */
 function TestSend({ campaignId }: { campaignId: string }) {
   const { api } = useSession();
   const notify = useToast();
   const [recipients, setRecipients] = useState<PickedMember[]>([]);
   const [error, setError] = useState<unknown>(null);
-  const [result, setResult] = useState<{
-    sent: { memberId: string; status: string }[];
-    notFound: string[];
-  } | null>(null);
+  const [result, setResult] = useState<TestSendReport | null>(null);
   const [busy, setBusy] = useState(false);
 
   const submit = async (event: Event) => {
@@ -238,12 +297,9 @@ function TestSend({ campaignId }: { campaignId: string }) {
     setBusy(true);
     setError(null);
     try {
-      const answer = await api.post<{ sent: { memberId: string; status: string }[]; notFound: string[] }>(
-        `/campaigns/${campaignId}/test`,
-        { memberIds },
-      );
+      const answer = await api.post<TestSendReport>(`/campaigns/${campaignId}/test`, { memberIds });
       setResult(answer);
-      notify(`测试消息已交付 ${answer.sent.length} 人`);
+      notify(testSendToast(answer));
     } catch (err) {
       setError(err);
     } finally {
@@ -259,15 +315,10 @@ function TestSend({ campaignId }: { campaignId: string }) {
         selected={recipients}
         onChange={setRecipients}
         max={20}
-        hint="输入手机号、手机尾号（后 4 位）或姓名查找会员，点选加入，最多 20 位。测试消息马上发送，不赠送积分。"
+        hint="输入手机号、手机尾号（后 4 位）或姓名查找会员，点选加入，最多 20 位。测试消息立即发送（不受免打扰时段和营销次数限制，不赠送积分），但微信只允许发给 48 小时内给公众号发过消息的人。"
       />
       <ErrorBox error={error} />
-      {result ? (
-        <p class="alert alert--info" role="status">
-          已交付 {result.sent.length} 人
-          {result.notFound.length ? `；没有找到：${result.notFound.join('、')}` : ''}
-        </p>
-      ) : null}
+      {result ? <TestSendResults report={result} /> : null}
       <div class="actions">
         <button type="submit" class="button" disabled={busy}>
           {busy ? '正在发送…' : '发送测试'}
