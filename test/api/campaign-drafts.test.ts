@@ -108,7 +108,8 @@ describe('holiday templates', () => {
     await db().campaigns.updateOne({ _id: id }, { $set: { status: 'running', startedAt: h.now() } });
     const { db: database, program, clock, logger, delivery } = h.runtime.services;
     const service = new CampaignService({ db: database, program, clock, logger }, delivery);
-    expect(await service.fanOut(id)).toEqual({ status: 'completed', pages: 1 });
+    // Handed over; the campaign completes once its message is settled.
+    expect(await service.fanOut(id)).toEqual({ status: 'running', pages: 1 });
     const sent = await waitFor(
       async () => {
         const record = await db()
