@@ -138,8 +138,9 @@ describe('console edges', () => {
     ]);
     expect(request.postDataJSON()).toEqual({ memberIds: [colleague._id] });
     expect(response.status()).toBe(200);
-    const answer = (await response.json()) as { sent: { memberId: string }[]; notFound: string[] };
-    expect(answer.sent.map((s) => s.memberId)).toEqual([colleague._id]);
+    const answer = (await response.json()) as { results: { memberId: string }[]; notFound: string[] };
+    expect(answer.results.map((s) => s.memberId)).toEqual([colleague._id]);
+    await expect.poll(() => page.getByTestId('test-results').innerText()).toContain('刘测试');
     expect(answer.notFound).toEqual([]);
 
     // A chip comes off with its button.

@@ -5,6 +5,7 @@ import { type ApiHarness, startApiHarness } from '../helpers/api-harness';
 import { launchChromium } from '../helpers/chromium';
 import { consoleContext, expectAccessible, screenshot, signIn, TABLET } from '../helpers/console-browser';
 import { testKeys } from '../helpers/test-config';
+import { waitFor } from '../helpers/wait-for';
 
 /**
  * Every page of the staff console in Chromium on the real runtime: what a store key may not reach
@@ -143,6 +144,14 @@ describe('the staff console pages', () => {
       .toMatch(/^\d+ 人$/);
     await expectAccessible(page, 'campaign editor');
 
+    // Its audience handed over, the mass send goes out (what the batcher does after its settle
+    // period, a minute by default); the campaign is complete once every message has its outcome.
+    await waitFor(
+      async () => (await api.get(`/api/v1/campaigns/${campaignId}`, 'marketing')).body.fannedOutAt,
+      15_000,
+      'the campaign to be handed over',
+    );
+    await api.runtime.services.massSend.assembleSource(`campaign:${campaignId}`);
     await open(page, `/campaigns/${campaignId}`, '双十一会员专享');
     await expect
       .poll(() => page.locator('.page-header').innerText(), { timeout: 15_000 })

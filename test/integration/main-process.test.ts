@@ -7,10 +7,13 @@ import { type MainProcess, spawnMain } from '../helpers/spawn-main';
 import { makeTempDir } from '../helpers/temp-dir';
 
 const dir = makeTempDir('main');
+// Its own data folder: what another test left running there cannot hold its locks.
+const ctrlCDir = makeTempDir('main-ctrl-c');
 const running: MainProcess[] = [];
 afterAll(() => {
   for (const p of running) if (p.child.exitCode === null) p.child.kill('SIGKILL');
   dir.remove();
+  ctrlCDir.remove();
 });
 
 function start(env: Record<string, string> = {}, options: { ownProcessGroup?: boolean } = {}) {
@@ -106,12 +109,12 @@ describe('npm start (src/main.ts) as a process', () => {
   }, 90_000);
 
   it('Ctrl+C in a terminal (SIGINT to the whole process group) is a quiet, ordered stop, not a crash', async () => {
-    const p = start({}, { ownProcessGroup: true });
+    const p = start({ DATA_DIR: ctrlCDir.path }, { ownProcessGroup: true });
     await p.ready;
-    expect(redisServersIn(dir.path)).toHaveLength(1);
+    expect(redisServersIn(ctrlCDir.path)).toHaveLength(1);
     const pid = p.child.pid;
     if (pid === undefined) throw new Error('no pid');
-    const redisLog = `${dir.path}/redis/redis.log`;
+    const redisLog = `${ctrlCDir.path}/redis/redis.log`;
     const logBefore = readFileSync(redisLog, 'utf8').length;
     // What the terminal does on Ctrl+C: the signal goes to every process of the foreground group.
     process.kill(-pid, 'SIGINT');
@@ -129,7 +132,7 @@ describe('npm start (src/main.ts) as a process', () => {
     const redisSaw = readFileSync(redisLog, 'utf8').slice(logBefore);
     expect(redisSaw).toContain('Received SIGTERM');
     expect(redisSaw).not.toContain('Received SIGINT');
-    expect(redisServersIn(dir.path)).toEqual([]);
+    expect(redisServersIn(ctrlCDir.path)).toEqual([]);
   }, 60_000);
 
   it('stops with one clear line naming the variable when the environment is wrong', async () => {
