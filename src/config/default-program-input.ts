@@ -149,4 +149,31 @@ export const defaultProgramInput = deepFreeze({
   },
   // RULES.md fixes the nightly order but not the hour.
   nightlyRun: { at: '00:30' },
+  // RULES.md gives no booking numbers: a typical 4S service desk (4 cars per half hour, 8:30–17:30
+  // every day, book from 2 hours to 14 days ahead, change until 2 hours before) and the statutory
+  // holidays' first days as closed dates.
+  bookings: {
+    services: [
+      { id: 'maintenance', name: '保养', freeMaintenance: true },
+      { id: 'repair', name: '维修', freeMaintenance: false },
+      { id: 'body-paint', name: '钣喷', freeMaintenance: false },
+      { id: 'insurance', name: '续保咨询', freeMaintenance: false },
+      { id: 'inspection', name: '年检代办', freeMaintenance: false },
+    ],
+    slotMinutes: 30,
+    earliestMinutes: 120,
+    horizonDays: 14,
+    changeCutoffMinutes: 120,
+    closedDates: ['2027-01-01', '2027-02-06', '2027-02-07', '2027-02-08'],
+    stores: {
+      main: {
+        services: ['maintenance', 'repair', 'body-paint', 'insurance', 'inspection'],
+        weekdays: [1, 2, 3, 4, 5, 6, 7],
+        opens: '08:30',
+        closes: '17:30',
+        capacityPerSlot: 4,
+        closedDates: [],
+      },
+    },
+  },
 } satisfies ProgramInput);
