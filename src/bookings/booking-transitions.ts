@@ -41,7 +41,10 @@ export type TransitionDecision =
  * What `action` does to a booking in `status`: apply it, or — when the booking is already where the
  * action leads (a repeated request) — report a duplicate, or name the state that forbids it.
  */
-export function decideTransition(status: BookingStatus, action: Exclude<BookingAction, 'move'>): TransitionDecision {
+export function decideTransition(
+  status: BookingStatus,
+  action: Exclude<BookingAction, 'move'>,
+): TransitionDecision {
   if (status === target[action]) return { kind: 'duplicate' };
   if (from[action].includes(status)) return { kind: 'apply', to: target[action] };
   return { kind: 'wrong_state', status };

@@ -65,7 +65,9 @@ export function decideBookingRequest(
   if (request.slotStart.getTime() < now.getTime() + config.earliestMinutes * 60_000) {
     return refuse('too_soon', `请至少提前 ${formatLead(config.earliestMinutes)}预约，请选择稍晚的时间。`);
   }
-  const slot = slotsOfDay(config, store, date, tz).find((s) => s.start.getTime() === request.slotStart.getTime());
+  const slot = slotsOfDay(config, store, date, tz).find(
+    (s) => s.start.getTime() === request.slotStart.getTime(),
+  );
   if (!slot) {
     return refuse(
       'not_a_slot',

@@ -2,7 +2,11 @@
  * The free slots nearest in time to the one asked for (a full slot is answered with these): the
  * `limit` closest by distance, earlier first on a tie, returned in time order.
  */
-export function nearestFreeSlots<T extends { start: Date }>(free: readonly T[], wanted: Date, limit = 3): T[] {
+export function nearestFreeSlots<T extends { start: Date }>(
+  free: readonly T[],
+  wanted: Date,
+  limit = 3,
+): T[] {
   const at = wanted.getTime();
   return [...free]
     .filter((slot) => slot.start.getTime() !== at)

@@ -311,7 +311,11 @@ const bookingsSchema = z
     const serviceIds = bookings.services.map((service) => service.id);
     bookings.services.forEach((service, index) => {
       if (serviceIds.indexOf(service.id) !== index) {
-        ctx.addIssue({ code: 'custom', path: ['services', index, 'id'], message: `repeats service id "${service.id}"` });
+        ctx.addIssue({
+          code: 'custom',
+          path: ['services', index, 'id'],
+          message: `repeats service id "${service.id}"`,
+        });
       }
     });
     for (const [id, store] of Object.entries(bookings.stores)) {

@@ -26,12 +26,22 @@ export class BookingStore {
     );
     // Free-looking seats first (a cheap hint), then the rest in case the hint is stale.
     const order = [...Array(capacity).keys()].sort(
-      (a, b) => Number(held.has(seatKeyOf(storeId, slotStart, a))) - Number(held.has(seatKeyOf(storeId, slotStart, b))),
+      (a, b) =>
+        Number(held.has(seatKeyOf(storeId, slotStart, a))) -
+        Number(held.has(seatKeyOf(storeId, slotStart, b))),
     );
     for (const n of order) {
       const _id = seatKeyOf(storeId, slotStart, n);
       try {
-        await this.models.seats.create({ _id, storeId, slotStart, holder, settled: false, takenAt: now, updatedAt: now });
+        await this.models.seats.create({
+          _id,
+          storeId,
+          slotStart,
+          holder,
+          settled: false,
+          takenAt: now,
+          updatedAt: now,
+        });
         return _id;
       } catch (err) {
         if (!isDuplicateKeyError(err)) throw err;

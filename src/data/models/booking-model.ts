@@ -66,7 +66,10 @@ const bookingSchema = new Schema<BookingRecord>(
 );
 bookingSchema.index({ requestKey: 1 }, { unique: true });
 bookingSchema.index({ number: 1 }, { unique: true });
-bookingSchema.index({ openDayKey: 1 }, { unique: true, partialFilterExpression: { openDayKey: { $type: 'string' } } });
+bookingSchema.index(
+  { openDayKey: 1 },
+  { unique: true, partialFilterExpression: { openDayKey: { $type: 'string' } } },
+);
 // The store's board (per store and day) and a DMS polling for changes.
 bookingSchema.index({ storeId: 1, day: 1, slotStart: 1 });
 bookingSchema.index({ updatedAt: 1 });

@@ -8,7 +8,12 @@ export interface Availability {
   storeId: string;
   serviceId: string;
   capacityPerSlot: number;
-  days: { date: string; closed: boolean; free: number; slots: { start: string; time: string; free: number }[] }[];
+  days: {
+    date: string;
+    closed: boolean;
+    free: number;
+    slots: { start: string; time: string; free: number }[];
+  }[];
 }
 
 /** The store's days from `from` on: each bookable slot with room and its free places. */
@@ -22,7 +27,8 @@ export async function availability(
   const program = ctx.program.current();
   const config = program.bookings;
   const store = config?.stores[storeId];
-  if (!config || !store) return { ok: false, reason: 'store_not_bookable', message: '该门店暂不接受预约，请选择其他门店。' };
+  if (!config || !store)
+    return { ok: false, reason: 'store_not_bookable', message: '该门店暂不接受预约，请选择其他门店。' };
   if (!store.services.includes(serviceId)) {
     return { ok: false, reason: 'service_not_offered', message: '该门店不提供此项服务。' };
   }

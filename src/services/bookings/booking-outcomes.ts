@@ -1,5 +1,5 @@
-import type { BookingRefusal } from '../../bookings/decide-booking';
 import type { BookingStatus } from '../../bookings/booking-transitions';
+import type { BookingRefusal } from '../../bookings/decide-booking';
 import type { BookingView } from './booking-view';
 
 /** A free slot offered instead of a full one. */

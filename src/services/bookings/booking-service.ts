@@ -1,12 +1,18 @@
-import { type BookingAction, decideTransition, mayMove, openStatuses } from '../../bookings/booking-transitions';
+import {
+  type BookingAction,
+  decideTransition,
+  mayMove,
+  openStatuses,
+} from '../../bookings/booking-transitions';
 import { decideBookingRequest, memberMayChange } from '../../bookings/decide-booking';
+import { nearestFreeSlots } from '../../bookings/nearest-slots';
+import type { OpenBookingUse } from '../../bookings/open-booking-problems';
 import { duplicateKeyField } from '../../data/duplicate-key-field';
 import type { BookingEvent, BookingRecord } from '../../data/models/booking-model';
-import { nearestFreeSlots } from '../../bookings/nearest-slots';
 import { newId } from '../../lib/new-id';
 import { formatIsoDate } from '../../rules/local-date';
-import { localDateOf } from '../../rules/zoned-time';
 import { normalizePlate } from '../../rules/normalize-plate';
+import { localDateOf } from '../../rules/zoned-time';
 import type { ServiceContext } from '../service-context';
 import { type Availability, availability } from './booking-availability';
 import type { BookingFailure, BookingOutcome } from './booking-outcomes';
@@ -72,7 +78,8 @@ export class BookingService {
       return { ok: false, reason: 'forbidden_store', message: '此密钥只能操作本门店的预约' };
     }
     const member = await db.memberStore.findActive(input.member);
-    if (!member) return { ok: false, reason: 'unknown_member', message: '没有找到这位会员，请核对手机号或会员编号。' };
+    if (!member)
+      return { ok: false, reason: 'unknown_member', message: '没有找到这位会员，请核对手机号或会员编号。' };
     const plate = normalizePlate(input.plate);
     if (!plate || !member.vehicles.some((vehicle) => vehicle.plate === plate)) {
       return {
@@ -146,7 +153,10 @@ export class BookingService {
     return { ok: true, duplicate: false, booking: bookingView(booked) };
   }
 
-  async move(id: string, request: { requestId: string; slotStart: Date; actor: BookingActor }): Promise<BookingOutcome> {
+  async move(
+    id: string,
+    request: { requestId: string; slotStart: Date; actor: BookingActor },
+  ): Promise<BookingOutcome> {
     const { db, clock } = this.ctx;
     const now = clock();
     const found = await this.find(id, request.actor);
@@ -157,7 +167,11 @@ export class BookingService {
     }
     if (!mayMove(booking.status)) return wrongState(booking);
     const program = this.ctx.program.current();
-    if (request.actor.channel === 'member' && program.bookings && !memberMayChange(program.bookings, booking.slotStart, now)) {
+    if (
+      request.actor.channel === 'member' &&
+      program.bookings &&
+      !memberMayChange(program.bookings, booking.slotStart, now)
+    ) {
       return afterCutoff(program.bookings.changeCutoffMinutes);
     }
     if (new Date(booking.slotStart).getTime() === request.slotStart.getTime()) {
@@ -171,7 +185,13 @@ export class BookingService {
     if (!decision.ok) return decision;
     const oldSeat = booking.seatKey;
     if (oldSeat) await db.bookingStore.unsettle(oldSeat, id, now);
-    const seat = await db.bookingStore.takeSeat(booking.storeId, request.slotStart, decision.capacity, id, now);
+    const seat = await db.bookingStore.takeSeat(
+      booking.storeId,
+      request.slotStart,
+      decision.capacity,
+      id,
+      now,
+    );
     const keepOld = async () => {
       if (oldSeat) await db.bookingStore.settle(oldSeat, id, now);
     };
@@ -195,7 +215,10 @@ export class BookingService {
               updatedAt: now,
             },
             $push: {
-              history: { ...event('move', now, request.actor, request.requestId), fromSlot: booking.slotStart },
+              history: {
+                ...event('move', now, request.actor, request.requestId),
+                fromSlot: booking.slotStart,
+              },
             },
           },
           { new: true },
@@ -242,7 +265,12 @@ export class BookingService {
     if (decision.kind === 'duplicate') return { ok: true, duplicate: true, booking: bookingView(booking) };
     if (decision.kind === 'wrong_state') return wrongState(booking);
     const config = this.ctx.program.current().bookings;
-    if (action === 'cancel' && request.actor.channel === 'member' && config && !memberMayChange(config, booking.slotStart, now)) {
+    if (
+      action === 'cancel' &&
+      request.actor.channel === 'member' &&
+      config &&
+      !memberMayChange(config, booking.slotStart, now)
+    ) {
       return afterCutoff(config.changeCutoffMinutes);
     }
     const releases = action === 'cancel';
@@ -256,7 +284,12 @@ export class BookingService {
             updatedAt: now,
             ...(releases ? { openDayKey: null, seatKey: null } : {}),
           },
-          $push: { history: { ...event(action, now, request.actor, request.requestId ?? null), reason: request.reason ?? null } },
+          $push: {
+            history: {
+              ...event(action, now, request.actor, request.requestId ?? null),
+              reason: request.reason ?? null,
+            },
+          },
         },
         { new: true },
       )
@@ -290,7 +323,31 @@ export class BookingService {
     return records.map(bookingView);
   }
 
-  availability(storeId: string, serviceId: string, from: string, days: number): Promise<Availability | BookingFailure> {
+  /** Open bookings (booked or confirmed, not yet started) by store and service: what a publish must keep. */
+  async openUses(): Promise<OpenBookingUse[]> {
+    const records = await this.ctx.db.bookings.bookings
+      .find(
+        { status: { $in: openStatuses }, slotStart: { $gte: this.ctx.clock() } },
+        { storeId: 1, serviceId: 1, number: 1 },
+      )
+      .sort({ slotStart: 1 })
+      .lean<Pick<BookingRecord, 'storeId' | 'serviceId' | 'number'>[]>();
+    const uses = new Map<string, OpenBookingUse>();
+    for (const record of records) {
+      const key = `${record.storeId}|${record.serviceId}`;
+      const use = uses.get(key) ?? { storeId: record.storeId, serviceId: record.serviceId, numbers: [] };
+      use.numbers.push(record.number);
+      uses.set(key, use);
+    }
+    return [...uses.values()];
+  }
+
+  availability(
+    storeId: string,
+    serviceId: string,
+    from: string,
+    days: number,
+  ): Promise<Availability | BookingFailure> {
     return availability(this.ctx, storeId, serviceId, from, days);
   }
 
@@ -309,14 +366,31 @@ export class BookingService {
   /** A full slot, answered with the nearest free ones of that day and the next days. */
   private async full(storeId: string, serviceId: string, wanted: Date): Promise<BookingOutcome> {
     const program = this.ctx.program.current();
-    const open = await availability(this.ctx, storeId, serviceId, formatIsoDate(localDateOf(wanted, program.timezone)), 3);
-    const free = 'days' in open ? open.days.flatMap((day) => day.slots.map((slot) => ({ ...slot, day: day.date, start: new Date(slot.start) }))) : [];
-    const alternatives = nearestFreeSlots(free, wanted).map((slot) => ({ ...slot, start: slot.start.toISOString() }));
+    const open = await availability(
+      this.ctx,
+      storeId,
+      serviceId,
+      formatIsoDate(localDateOf(wanted, program.timezone)),
+      3,
+    );
+    const free =
+      'days' in open
+        ? open.days.flatMap((day) =>
+            day.slots.map((slot) => ({ ...slot, day: day.date, start: new Date(slot.start) })),
+          )
+        : [];
+    const alternatives = nearestFreeSlots(free, wanted).map((slot) => ({
+      ...slot,
+      start: slot.start.toISOString(),
+    }));
     const offer = alternatives.map((slot) => `${slot.day.slice(5)} ${slot.time}`).join('、');
     return {
       ok: false,
       reason: 'slot_full',
-      message: alternatives.length > 0 ? `这个时间已约满，最近可约：${offer}。` : '这个时间已约满，近几天也没有空位，请选择更晚的日期。',
+      message:
+        alternatives.length > 0
+          ? `这个时间已约满，最近可约：${offer}。`
+          : '这个时间已约满，近几天也没有空位，请选择更晚的日期。',
       alternatives,
     };
   }
@@ -341,14 +415,23 @@ function repeated(earlier: BookingRecord, input: CreateBookingInput): BookingOut
     earlier.plate === normalizePlate(input.plate);
   // A later move changes the slot; the request is still the same one.
   if (!same && !earlier.history.some((e) => e.action === 'move')) {
-    return { ok: false, reason: 'request_reused', message: '这个 requestId 已用于另一条预约，请换一个新的 requestId。' };
+    return {
+      ok: false,
+      reason: 'request_reused',
+      message: '这个 requestId 已用于另一条预约，请换一个新的 requestId。',
+    };
   }
   return { ok: true, duplicate: true, booking: bookingView(earlier) };
 }
 
 function wrongState(booking: BookingRecord): BookingFailure {
   const view = bookingView(booking);
-  return { ok: false, reason: 'wrong_state', status: booking.status, message: `这条预约当前为「${view.statusName}」，不能进行此操作。` };
+  return {
+    ok: false,
+    reason: 'wrong_state',
+    status: booking.status,
+    message: `这条预约当前为「${view.statusName}」，不能进行此操作。`,
+  };
 }
 
 function notFound(): BookingFailure {

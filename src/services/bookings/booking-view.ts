@@ -15,7 +15,12 @@ export interface BookingView {
   channel: 'member' | 'staff';
   status: BookingRecord['status'];
   statusName: string;
-  history: { action: string; at: string; reason: string | null; by: BookingRecord['history'][number]['by'] }[];
+  history: {
+    action: string;
+    at: string;
+    reason: string | null;
+    by: BookingRecord['history'][number]['by'];
+  }[];
   createdAt: string;
   updatedAt: string;
 }
