@@ -1,6 +1,7 @@
 import type { BookingService, BookingStoreConfig, BookingsConfig, Program } from '../config/program-schema';
 import { formatIsoDate, type LocalDate } from '../rules/local-date';
 import { localDateOf } from '../rules/zoned-time';
+import { bookingStoreOf } from './booking-store-of';
 import { isClosedDay, localSlotLabel, slotsOfDay, withinHorizon } from './slots';
 
 /** Why a booking request cannot be made; every reason comes with a Chinese message and the next step. */
@@ -41,7 +42,7 @@ export function decideBookingRequest(
 ): BookingDecision {
   const config = program.bookings;
   if (!config) return refuse('bookings_off', '本方案尚未开放预约，请联系门店电话预约。');
-  const store = config.stores[request.storeId];
+  const store = bookingStoreOf(program, request.storeId);
   if (!store) return refuse('store_not_bookable', '该门店暂不接受预约，请选择其他门店。');
   const service = config.services.find((candidate) => candidate.id === request.serviceId);
   if (!service || !store.services.includes(service.id)) {

@@ -1,4 +1,5 @@
 import type { Program } from '../config/program-schema';
+import { bookingStoreOf } from './booking-store-of';
 
 /** The open (future, not cancelled) bookings of one store and service. */
 export interface OpenBookingUse {
@@ -16,17 +17,17 @@ export function openBookingProblems(program: Program, uses: readonly OpenBooking
   const problems: string[] = [];
   for (const use of uses) {
     const listed = `${use.numbers.length} open booking(s) (${use.numbers.slice(0, 5).join(', ')}${use.numbers.length > 5 ? ', …' : ''})`;
-    const store = program.bookings?.stores[use.storeId];
-    if (!program.stores.some((s) => s.id === use.storeId) || !store) {
+    const store = bookingStoreOf(program, use.storeId);
+    if (!store) {
       problems.push(
-        `bookings.stores.${use.storeId}: store "${use.storeId}" has ${listed}; keep it taking bookings until they are done or cancelled`,
+        `stores: store "${use.storeId}" has ${listed}; keep it taking bookings until they are done or cancelled`,
       );
     } else if (
       !store.services.includes(use.serviceId) ||
       !program.bookings?.services.some((s) => s.id === use.serviceId)
     ) {
       problems.push(
-        `bookings.stores.${use.storeId}.services: service "${use.serviceId}" has ${listed}; keep it until they are done or cancelled`,
+        `stores: service "${use.serviceId}" of store "${use.storeId}" has ${listed}; keep it in the store's booking.services until they are done or cancelled`,
       );
     }
   }

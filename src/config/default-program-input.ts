@@ -12,7 +12,23 @@ export const defaultProgramInput = deepFreeze({
   timezone: 'Asia/Shanghai',
   programName: '车主会员俱乐部',
   // RULES.md gives no phone or hours: placeholders for the 人工 reply until a program file sets them.
-  stores: [{ id: 'main', name: '本店', phone: '400-800-1234', hours: '每天 8:30–18:00' }],
+  // Booking hours: RULES.md gives none; a typical service desk takes 4 cars per half hour, every day.
+  stores: [
+    {
+      id: 'main',
+      name: '本店',
+      phone: '400-800-1234',
+      hours: '每天 8:30–18:00',
+      booking: {
+        services: ['maintenance', 'repair', 'body-paint', 'insurance', 'inspection'],
+        weekdays: [1, 2, 3, 4, 5, 6, 7],
+        opens: '08:30',
+        closes: '17:30',
+        capacityPerSlot: 4,
+        closedDates: [],
+      },
+    },
+  ],
   tiers: [
     {
       code: 'bronze',
@@ -149,9 +165,8 @@ export const defaultProgramInput = deepFreeze({
   },
   // RULES.md fixes the nightly order but not the hour.
   nightlyRun: { at: '00:30' },
-  // RULES.md gives no booking numbers: a typical 4S service desk (4 cars per half hour, 8:30–17:30
-  // every day, book from 2 hours to 14 days ahead, change until 2 hours before) and the statutory
-  // holidays' first days as closed dates.
+  // RULES.md gives no booking numbers: book from 2 hours to 14 days ahead, change until 2 hours
+  // before, and New Year's Day and the first days of the Spring Festival closed.
   bookings: {
     services: [
       { id: 'maintenance', name: '保养', freeMaintenance: true },
@@ -165,15 +180,5 @@ export const defaultProgramInput = deepFreeze({
     horizonDays: 14,
     changeCutoffMinutes: 120,
     closedDates: ['2027-01-01', '2027-02-06', '2027-02-07', '2027-02-08'],
-    stores: {
-      main: {
-        services: ['maintenance', 'repair', 'body-paint', 'insurance', 'inspection'],
-        weekdays: [1, 2, 3, 4, 5, 6, 7],
-        opens: '08:30',
-        closes: '17:30',
-        capacityPerSlot: 4,
-        closedDates: [],
-      },
-    },
   },
 } satisfies ProgramInput);

@@ -133,14 +133,6 @@ const storePhone = z
     'must be a mainland phone number such as 021-12345678, 400-800-1234 or 13812345678',
   );
 
-// `phone` and `hours` are what 人工 tells members; optional, so existing program files stay valid.
-const storeSchema = z.strictObject({
-  id: storeId,
-  name: text,
-  phone: storePhone.optional(),
-  hours: text.pipe(z.string().max(60, 'must be at most 60 characters')).optional(),
-});
-
 const tierSchema = z
   .strictObject({
     code,
@@ -265,7 +257,10 @@ const bookingServiceSchema = z.strictObject({
   freeMaintenance: z.boolean(),
 });
 
-/** When one store takes bookings: weekdays (1 = Monday … 7 = Sunday), hours and seats per slot. */
+/**
+ * When one store takes service bookings: weekdays (1 = Monday … 7 = Sunday), hours and seats per
+ * slot. A store without it takes no bookings.
+ */
 const bookingStoreSchema = z
   .strictObject({
     services: z
@@ -287,49 +282,45 @@ const bookingStoreSchema = z
   .refine((store) => store.opens < store.closes, { path: ['closes'], message: 'must be after opens' });
 
 /**
- * Service bookings (预约): the services, each booking store's days, hours and capacity, and the
- * limits of when a member may book, cancel or move. Optional: versions published before bookings
- * existed have none (then no store takes bookings).
+ * Service bookings (预约), group-wide: the services and the limits of when a member may book, cancel
+ * or move; each store's days, hours and capacity are its `booking`. Optional: versions published
+ * before bookings existed have none (then no store takes bookings).
  */
-const bookingsSchema = z
-  .strictObject({
-    services: z.array(bookingServiceSchema).min(1, 'must list at least one service'),
-    /** Length of one slot; opening hours are cut into slots of this length. */
-    slotMinutes: wholeNumber(5, 240),
-    /** A slot can be booked only when it starts at least this long from now. */
-    earliestMinutes: wholeNumber(0, 10_080),
-    /** A slot can be booked at most this many days ahead (today is day 0). */
-    horizonDays: wholeNumber(1, 366),
-    /** A member may cancel or move a booking until this long before its slot (staff any time). */
-    changeCutoffMinutes: wholeNumber(0, 10_080),
-    /** Days every store is closed (holidays). */
-    closedDates,
-    /** Booking hours per store id; a store not listed takes no bookings. */
-    stores: z.record(storeId, bookingStoreSchema),
-  })
-  .superRefine((bookings, ctx) => {
-    const serviceIds = bookings.services.map((service) => service.id);
-    bookings.services.forEach((service, index) => {
-      if (serviceIds.indexOf(service.id) !== index) {
-        ctx.addIssue({
-          code: 'custom',
-          path: ['services', index, 'id'],
-          message: `repeats service id "${service.id}"`,
-        });
-      }
-    });
-    for (const [id, store] of Object.entries(bookings.stores)) {
-      store.services.forEach((serviceId, index) => {
-        if (!serviceIds.includes(serviceId)) {
+const bookingsSchema = z.strictObject({
+  services: z
+    .array(bookingServiceSchema)
+    .min(1, 'must list at least one service')
+    .superRefine((services, ctx) => {
+      services.forEach((service, index) => {
+        if (services.findIndex((other) => other.id === service.id) !== index) {
           ctx.addIssue({
             code: 'custom',
-            path: ['stores', id, 'services', index],
-            message: `is "${serviceId}", which is not a booking service id (${serviceIds.join(', ')})`,
+            path: [index, 'id'],
+            message: `repeats service id "${service.id}"`,
           });
         }
       });
-    }
-  });
+    }),
+  /** Length of one slot; opening hours are cut into slots of this length. */
+  slotMinutes: wholeNumber(5, 240),
+  /** A slot can be booked only when it starts at least this long from now. */
+  earliestMinutes: wholeNumber(0, 10_080),
+  /** A slot can be booked at most this many days ahead (today is day 0). */
+  horizonDays: wholeNumber(1, 366),
+  /** A member may cancel or move a booking until this long before its slot (staff any time). */
+  changeCutoffMinutes: wholeNumber(0, 10_080),
+  /** Days every store is closed (holidays). */
+  closedDates,
+});
+
+// `phone` and `hours` are what 人工 tells members; optional, so existing program files stay valid.
+const storeSchema = z.strictObject({
+  id: storeId,
+  name: text,
+  phone: storePhone.optional(),
+  hours: text.pipe(z.string().max(60, 'must be at most 60 characters')).optional(),
+  booking: bookingStoreSchema.optional(),
+});
 
 export const programSchema = z
   .strictObject({
@@ -500,15 +491,20 @@ export const programSchema = z
   .superRefine((program, ctx) => {
     const tierCodes = new Set(program.tiers.map((tier) => tier.code));
     const storeIds = new Set(program.stores.map((store) => store.id));
-    for (const id of Object.keys(program.bookings?.stores ?? {})) {
-      if (!storeIds.has(id)) {
-        ctx.addIssue({
-          code: 'custom',
-          path: ['bookings', 'stores', id],
-          message: `is not a store id (${[...storeIds].join(', ')})`,
-        });
-      }
-    }
+    const serviceIds = program.bookings?.services.map((service) => service.id) ?? [];
+    program.stores.forEach((store, index) => {
+      store.booking?.services.forEach((serviceId, serviceIndex) => {
+        if (!serviceIds.includes(serviceId)) {
+          ctx.addIssue({
+            code: 'custom',
+            path: ['stores', index, 'booking', 'services', serviceIndex],
+            message: program.bookings
+              ? `is "${serviceId}", which is not a booking service id (${serviceIds.join(', ')})`
+              : `is "${serviceId}", but the program has no bookings section listing services`,
+          });
+        }
+      });
+    });
     program.catalogue.forEach((reward, index) => {
       if (program.catalogue.findIndex((other) => other.id === reward.id) !== index) {
         ctx.addIssue({
@@ -546,4 +542,4 @@ export type Reward = Program['catalogue'][number];
 export type RewardPeriod = (typeof rewardPeriods)[number];
 export type BookingsConfig = NonNullable<Program['bookings']>;
 export type BookingService = BookingsConfig['services'][number];
-export type BookingStoreConfig = NonNullable<BookingsConfig['stores'][string]>;
+export type BookingStoreConfig = NonNullable<Program['stores'][number]['booking']>;

@@ -1,3 +1,4 @@
+import { bookingStoreOf } from '../../bookings/booking-store-of';
 import { bookableSlotsOfDay, isClosedDay } from '../../bookings/slots';
 import { addLocalDays, formatIsoDate, parseIsoDate } from '../../rules/local-date';
 import { startOfLocalDay } from '../../rules/zoned-time';
@@ -26,7 +27,7 @@ export async function availability(
 ): Promise<Availability | BookingFailure> {
   const program = ctx.program.current();
   const config = program.bookings;
-  const store = config?.stores[storeId];
+  const store = bookingStoreOf(program, storeId);
   if (!config || !store)
     return { ok: false, reason: 'store_not_bookable', message: '该门店暂不接受预约，请选择其他门店。' };
   if (!store.services.includes(serviceId)) {
