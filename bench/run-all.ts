@@ -14,6 +14,7 @@ const benches = [
   'bench/webhook-throughput.bench.ts',
   'bench/broadcast.bench.ts',
   'bench/care-scan.bench.ts',
+  'bench/bookings.bench.ts',
 ];
 const only = process.argv[2];
 let failed = 0;

@@ -19,19 +19,12 @@ export class BookingStore {
    * cannot both succeed.
    */
   async takeSeat(storeId: string, slotStart: Date, capacity: number, holder: string, now: Date) {
-    const held = new Set(
-      (await this.models.seats.find({ storeId, slotStart }, { _id: 1 }).lean<{ _id: string }[]>()).map(
-        (seat) => seat._id,
-      ),
-    );
-    // Free-looking seats first (a cheap hint), then the rest in case the hint is stale.
-    const order = [...Array(capacity).keys()].sort(
-      (a, b) =>
-        Number(held.has(seatKeyOf(storeId, slotStart, a))) -
-        Number(held.has(seatKeyOf(storeId, slotStart, b))),
-    );
-    for (const n of order) {
+    // Only the seats that looked free a moment ago are tried: when all of them are taken by the
+    // time of the insert, the slot was full at that moment. The unique `_id` makes it exact.
+    const held = await this.heldSeats(storeId, slotStart);
+    for (let n = 0; n < capacity; n++) {
       const _id = seatKeyOf(storeId, slotStart, n);
+      if (held.has(_id)) continue;
       try {
         await this.models.seats.create({
           _id,
@@ -48,6 +41,19 @@ export class BookingStore {
       }
     }
     return null;
+  }
+
+  /** Free places in the slot now (a hint: a concurrent take may change it at once). */
+  async freePlaces(storeId: string, slotStart: Date, capacity: number): Promise<number> {
+    const held = await this.heldSeats(storeId, slotStart);
+    let free = 0;
+    for (let n = 0; n < capacity; n++) if (!held.has(seatKeyOf(storeId, slotStart, n))) free++;
+    return free;
+  }
+
+  private async heldSeats(storeId: string, slotStart: Date): Promise<Set<string>> {
+    const seats = await this.models.seats.find({ storeId, slotStart }, { _id: 1 }).lean<{ _id: string }[]>();
+    return new Set(seats.map((seat) => seat._id));
   }
 
   /** Marks the holder's seat as in step with its booking. */

@@ -88,6 +88,10 @@ export class BookingService {
         message: '这位会员名下没有这辆车，请核对车牌，或先为会员添加车辆。',
       };
     }
+    // A slot already full is answered without writing anything.
+    if ((await db.bookingStore.freePlaces(input.storeId, input.slotStart, decision.capacity)) === 0) {
+      return this.full(input.storeId, input.serviceId, input.slotStart);
+    }
     const id = newId();
     const record: BookingRecord = {
       _id: id,
@@ -139,7 +143,7 @@ export class BookingService {
       .findOneAndUpdate(
         { _id: id, status: 'pending' },
         { $set: { status: 'booked', seatKey: seat, updatedAt: now } },
-        { new: true },
+        { returnDocument: 'after' },
       )
       .lean<BookingRecord>();
     if (!booked) {
@@ -221,7 +225,7 @@ export class BookingService {
               },
             },
           },
-          { new: true },
+          { returnDocument: 'after' },
         )
         .lean<BookingRecord>();
     } catch (err) {
@@ -291,7 +295,7 @@ export class BookingService {
             },
           },
         },
-        { new: true },
+        { returnDocument: 'after' },
       )
       .lean<BookingRecord>();
     if (!updated) {
