@@ -2,7 +2,7 @@ import { type Response, Router } from 'express';
 import { z } from 'zod';
 import { bookingStatuses } from '../bookings/booking-transitions';
 import { AppError } from '../lib/app-error';
-import { formatIsoDate } from '../rules/local-date';
+import { formatIsoDate, parseIsoDate } from '../rules/local-date';
 import { localDateOf } from '../rules/zoned-time';
 import type { BookingFailure, BookingOutcome } from '../services/bookings/booking-outcomes';
 import type { BookingActor } from '../services/bookings/booking-service';
@@ -19,13 +19,17 @@ const requestId = z
   .min(1, 'requestId 不能为空')
   .max(64, 'requestId 最长 64 个字符')
   .regex(/^[A-Za-z0-9._:-]+$/, 'requestId 只能包含字母、数字和 . _ : -');
-const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, '日期应为 YYYY-MM-DD');
+const isoDate = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}$/, '日期应为 YYYY-MM-DD')
+  .refine((text) => parseIsoDate(text) !== null, '没有这一天，请核对日期');
 const serviceId = z.string().regex(/^[a-z0-9]+(?:-[a-z0-9]+)*$/, 'serviceId 格式不正确');
 
+const listedStatuses = bookingStatuses.filter((status) => status !== 'pending');
 const listQuery = z.strictObject({
   storeId: storeId.optional(),
   date: isoDate.optional(),
-  status: z.enum(bookingStatuses, { error: `status 应为 ${bookingStatuses.join('、')} 之一` }).optional(),
+  status: z.enum(listedStatuses, { error: `status 应为 ${listedStatuses.join('、')} 之一` }).optional(),
   updatedSince: isoInstant.optional(),
 });
 

@@ -1,4 +1,7 @@
-/** The states of a booking. `pending` only between recording the intent and holding its seat. */
+/**
+ * The states of a booking. `pending` only between recording the intent and holding its seat (an
+ * intent that gets no seat is deleted: a refused request leaves nothing behind).
+ */
 export const bookingStatuses = [
   'pending',
   'booked',
@@ -6,7 +9,6 @@ export const bookingStatuses = [
   'checked_in',
   'no_show',
   'cancelled',
-  'failed',
 ] as const;
 export type BookingStatus = (typeof bookingStatuses)[number];
 
@@ -61,5 +63,4 @@ export const statusNamesZh: Record<BookingStatus, string> = {
   checked_in: '已到店',
   no_show: '未到店',
   cancelled: '已取消',
-  failed: '未成功',
 };

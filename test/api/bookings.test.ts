@@ -204,6 +204,34 @@ describe('bookings: staff API', () => {
     expect(await db.bookings.seats.countDocuments()).toBe(seatsBefore);
   });
 
+  it('refuses bad queries with a clear answer', async () => {
+    const cases: [string, number, string][] = [
+      ['/api/v1/bookings?status=pending', 400, 'invalid_request'],
+      ['/api/v1/bookings?date=12-09', 400, 'invalid_request'],
+      ['/api/v1/bookings?updatedSince=yesterday', 400, 'invalid_request'],
+      ['/api/v1/bookings?storeId=main&extra=1', 400, 'invalid_request'],
+      ['/api/v1/bookings/availability?storeId=main&serviceId=car-wash', 400, 'service_not_offered'],
+      ['/api/v1/bookings/availability?storeId=main&serviceId=maintenance&days=40', 400, 'invalid_request'],
+      [
+        '/api/v1/bookings/availability?storeId=main&serviceId=maintenance&from=2026-02-30',
+        400,
+        'invalid_request',
+      ],
+      ['/api/v1/bookings/availability?storeId=nowhere&serviceId=maintenance', 400, 'unknown_store'],
+    ];
+    for (const [path, status, code] of cases) {
+      const res = await h.get(path);
+      expect([res.status, res.body.error.code], path).toEqual([status, code]);
+    }
+    const closed = await h.get(
+      '/api/v1/bookings/availability?storeId=main&serviceId=maintenance&from=2026-12-31&days=2',
+    );
+    expect(closed.body.days).toEqual([
+      expect.objectContaining({ date: '2026-12-31', closed: false }),
+      { date: '2027-01-01', closed: true, free: 0, slots: [] },
+    ]);
+  });
+
   it('keeps store keys to their own store; marketing reads only', async () => {
     const { member, plate } = await memberWithCar();
     const north = await book({ member, plate, storeId: 'north', slotStart: slot('2026-12-10', '10:00') });

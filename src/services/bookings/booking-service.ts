@@ -317,7 +317,7 @@ export class BookingService {
     if (filter.storeId) query.storeId = filter.storeId;
     if (filter.day) query.day = filter.day;
     if (filter.status) query.status = filter.status;
-    else query.status = { $nin: ['pending', 'failed'] };
+    else query.status = { $ne: 'pending' };
     if (filter.updatedSince) query.updatedAt = { $gt: filter.updatedSince };
     const records = await this.ctx.db.bookings.bookings
       .find(query)
@@ -360,7 +360,7 @@ export class BookingService {
     actor: BookingActor,
   ): Promise<{ ok: true; booking: BookingRecord } | BookingFailure> {
     const booking = await this.ctx.db.bookings.bookings.findById(id).lean<BookingRecord>();
-    if (!booking || booking.status === 'pending' || booking.status === 'failed') return notFound();
+    if (!booking || booking.status === 'pending') return notFound();
     if (actor.storeId && booking.storeId !== actor.storeId) {
       return { ok: false, reason: 'forbidden_store', message: '这条预约不属于本门店' };
     }
