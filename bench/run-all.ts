@@ -15,6 +15,7 @@ const benches = [
   'bench/broadcast.bench.ts',
   'bench/care-scan.bench.ts',
   'bench/intents.bench.ts',
+  'bench/bookings.bench.ts',
 ];
 const only = process.argv[2];
 let failed = 0;

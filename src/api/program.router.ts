@@ -1,4 +1,5 @@
 import { Router } from 'express';
+import { openBookingProblems } from '../bookings/open-booking-problems';
 import { checkStaffKeysAgainstProgram } from '../config/check-staff-keys-against-program';
 import { ConfigError } from '../config/config-error';
 import type { Program } from '../config/program-schema';
@@ -31,9 +32,11 @@ export function programRouter(services: Services, staffKeys: readonly StaffApiKe
     '/program/check',
     requireRole('admin'),
     handle(async (req, res) => {
-      const outcome = await services.programVersions.check(changeOf(req.body), (program) =>
-        staffKeyProblems(staffKeys, program),
-      );
+      const uses = await services.bookings.openUses();
+      const outcome = await services.programVersions.check(changeOf(req.body), (program) => [
+        ...staffKeyProblems(staffKeys, program),
+        ...openBookingProblems(program, uses),
+      ]);
       if (!outcome.ok) refuse(outcome);
       res.json({ ok: true, changes: outcome.changes });
     }),
@@ -43,10 +46,11 @@ export function programRouter(services: Services, staffKeys: readonly StaffApiKe
     '/program',
     requireRole('admin'),
     handle(async (req, res) => {
+      const uses = await services.bookings.openUses();
       const outcome = await services.programVersions.publish(
         changeOf(req.body),
         res.locals.staff!.role,
-        (program) => staffKeyProblems(staffKeys, program),
+        (program) => [...staffKeyProblems(staffKeys, program), ...openBookingProblems(program, uses)],
       );
       if (!outcome.ok) refuse(outcome);
       res

@@ -12,7 +12,23 @@ export const defaultProgramInput = deepFreeze({
   timezone: 'Asia/Shanghai',
   programName: '车主会员俱乐部',
   // RULES.md gives no phone or hours: placeholders for the 人工 reply until a program file sets them.
-  stores: [{ id: 'main', name: '本店', phone: '400-800-1234', hours: '每天 8:30–18:00' }],
+  // Booking hours: RULES.md gives none; a typical service desk takes 4 cars per half hour, every day.
+  stores: [
+    {
+      id: 'main',
+      name: '本店',
+      phone: '400-800-1234',
+      hours: '每天 8:30–18:00',
+      booking: {
+        services: ['maintenance', 'repair', 'body-paint', 'insurance', 'inspection'],
+        weekdays: [1, 2, 3, 4, 5, 6, 7],
+        opens: '08:30',
+        closes: '17:30',
+        capacityPerSlot: 4,
+        closedDates: [],
+      },
+    },
+  ],
   tiers: [
     {
       code: 'bronze',
@@ -149,4 +165,20 @@ export const defaultProgramInput = deepFreeze({
   },
   // RULES.md fixes the nightly order but not the hour.
   nightlyRun: { at: '00:30' },
+  // RULES.md gives no booking numbers: book from 2 hours to 14 days ahead, change until 2 hours
+  // before, and New Year's Day and the first days of the Spring Festival closed.
+  bookings: {
+    services: [
+      { id: 'maintenance', name: '保养', freeMaintenance: true },
+      { id: 'repair', name: '维修', freeMaintenance: false },
+      { id: 'body-paint', name: '钣喷', freeMaintenance: false },
+      { id: 'insurance', name: '续保咨询', freeMaintenance: false },
+      { id: 'inspection', name: '年检代办', freeMaintenance: false },
+    ],
+    slotMinutes: 30,
+    earliestMinutes: 120,
+    horizonDays: 14,
+    changeCutoffMinutes: 120,
+    closedDates: ['2027-01-01', '2027-02-06', '2027-02-07', '2027-02-08'],
+  },
 } satisfies ProgramInput);

@@ -133,14 +133,6 @@ const storePhone = z
     'must be a mainland phone number such as 021-12345678, 400-800-1234 or 13812345678',
   );
 
-// `phone` and `hours` are what 人工 tells members; optional, so existing program files stay valid.
-const storeSchema = z.strictObject({
-  id: storeId,
-  name: text,
-  phone: storePhone.optional(),
-  hours: text.pipe(z.string().max(60, 'must be at most 60 characters')).optional(),
-});
-
 const tierSchema = z
   .strictObject({
     code,
@@ -250,6 +242,84 @@ const voucherCodeSchema = z.strictObject({
       (alphabet) => !ambiguousVoucherCharacters.some((character) => alphabet.includes(character)),
       `must not contain ${ambiguousVoucherCharacters.join(', ')} (they are easily confused)`,
     ),
+});
+
+const isoDatePattern = /^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/;
+const closedDates = z
+  .array(z.string().regex(isoDatePattern, 'must be a date "YYYY-MM-DD" (quote it in YAML)'))
+  .refine((dates) => new Set(dates).size === dates.length, 'must not repeat a date');
+
+/** A service a store can be booked for (保养, 维修…). */
+const bookingServiceSchema = z.strictObject({
+  id: code,
+  name: text,
+  /** A tier's free maintenance (freeMaintenancePerYear) may pay for it. */
+  freeMaintenance: z.boolean(),
+});
+
+/**
+ * When one store takes service bookings: weekdays (1 = Monday … 7 = Sunday), hours and seats per
+ * slot. A store without it takes no bookings.
+ */
+const bookingStoreSchema = z
+  .strictObject({
+    services: z
+      .array(code)
+      .min(1, 'must list at least one service id')
+      .refine((ids) => new Set(ids).size === ids.length, 'must not repeat a service'),
+    weekdays: z
+      .array(wholeNumber(1, 7))
+      .min(1, 'must list at least one weekday (1 = Monday … 7 = Sunday)')
+      .refine((days) => new Set(days).size === days.length, 'must not repeat a weekday'),
+    opens: timeOfDay,
+    /** The last slot ends at or before this time. */
+    closes: timeOfDay,
+    /** Cars the service bay takes in one slot. */
+    capacityPerSlot: wholeNumber(1, 1000),
+    /** This store's own closed dates, on top of the group's. */
+    closedDates,
+  })
+  .refine((store) => store.opens < store.closes, { path: ['closes'], message: 'must be after opens' });
+
+/**
+ * Service bookings (预约), group-wide: the services and the limits of when a member may book, cancel
+ * or move; each store's days, hours and capacity are its `booking`. Optional: versions published
+ * before bookings existed have none (then no store takes bookings).
+ */
+const bookingsSchema = z.strictObject({
+  services: z
+    .array(bookingServiceSchema)
+    .min(1, 'must list at least one service')
+    .superRefine((services, ctx) => {
+      services.forEach((service, index) => {
+        if (services.findIndex((other) => other.id === service.id) !== index) {
+          ctx.addIssue({
+            code: 'custom',
+            path: [index, 'id'],
+            message: `repeats service id "${service.id}"`,
+          });
+        }
+      });
+    }),
+  /** Length of one slot; opening hours are cut into slots of this length. */
+  slotMinutes: wholeNumber(5, 240),
+  /** A slot can be booked only when it starts at least this long from now. */
+  earliestMinutes: wholeNumber(0, 10_080),
+  /** A slot can be booked at most this many days ahead (today is day 0). */
+  horizonDays: wholeNumber(1, 366),
+  /** A member may cancel or move a booking until this long before its slot (staff any time). */
+  changeCutoffMinutes: wholeNumber(0, 10_080),
+  /** Days every store is closed (holidays). */
+  closedDates,
+});
+
+// `phone` and `hours` are what 人工 tells members; optional, so existing program files stay valid.
+const storeSchema = z.strictObject({
+  id: storeId,
+  name: text,
+  phone: storePhone.optional(),
+  hours: text.pipe(z.string().max(60, 'must be at most 60 characters')).optional(),
+  booking: bookingStoreSchema.optional(),
 });
 
 export const programSchema = z
@@ -416,10 +486,25 @@ export const programSchema = z
        */
       at: timeOfDay,
     }),
+    bookings: bookingsSchema.optional(),
   })
   .superRefine((program, ctx) => {
     const tierCodes = new Set(program.tiers.map((tier) => tier.code));
     const storeIds = new Set(program.stores.map((store) => store.id));
+    const serviceIds = program.bookings?.services.map((service) => service.id) ?? [];
+    program.stores.forEach((store, index) => {
+      store.booking?.services.forEach((serviceId, serviceIndex) => {
+        if (!serviceIds.includes(serviceId)) {
+          ctx.addIssue({
+            code: 'custom',
+            path: ['stores', index, 'booking', 'services', serviceIndex],
+            message: program.bookings
+              ? `is "${serviceId}", which is not a booking service id (${serviceIds.join(', ')})`
+              : `is "${serviceId}", but the program has no bookings section listing services`,
+          });
+        }
+      });
+    });
     program.catalogue.forEach((reward, index) => {
       if (program.catalogue.findIndex((other) => other.id === reward.id) !== index) {
         ctx.addIssue({
@@ -455,3 +540,6 @@ export type Tier = Program['tiers'][number];
 export type Category = NonNullable<Program['categories'][string]>;
 export type Reward = Program['catalogue'][number];
 export type RewardPeriod = (typeof rewardPeriods)[number];
+export type BookingsConfig = NonNullable<Program['bookings']>;
+export type BookingService = BookingsConfig['services'][number];
+export type BookingStoreConfig = NonNullable<Program['stores'][number]['booking']>;

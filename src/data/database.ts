@@ -1,4 +1,6 @@
 import type { Connection } from 'mongoose';
+import { type BookingModels, bookingModels } from './booking-models';
+import { BookingStore } from './booking-store';
 import { type DeliveryModels, deliveryModels } from './delivery-models';
 import { type FollowUpModels, followUpModels } from './follow-up-models';
 import { MemberStore } from './member-store';
@@ -36,6 +38,9 @@ export interface Database {
   followUp: FollowUpModels;
   /** Marketing campaigns (audience, message, fan-out position and counts). */
   campaigns: CampaignModel;
+  /** Service bookings and the capacity seats they hold. */
+  bookings: BookingModels;
+  bookingStore: BookingStore;
   /** Creates collections and indexes (idempotent); call once at start-up. */
   init(): Promise<void>;
 }
@@ -63,6 +68,8 @@ export function createDatabase(connection: Connection, onError: (err: unknown) =
   all.push(...Object.values(followUp));
   const campaigns = campaignModel(connection);
   all.push(campaigns);
+  const bookings = bookingModels(connection);
+  all.push(...Object.values(bookings));
   return {
     connection,
     members,
@@ -78,6 +85,8 @@ export function createDatabase(connection: Connection, onError: (err: unknown) =
     delivery,
     followUp,
     campaigns,
+    bookings,
+    bookingStore: new BookingStore(bookings),
     async init() {
       for (const model of all) {
         await model.createCollection().catch(() => undefined);

@@ -1,6 +1,8 @@
 import type { Database } from '../data/database';
 import type { Clock } from '../lib/clock';
 import type { Logger } from '../lib/logger';
+import { recoverBookings } from './bookings/booking-recovery';
+import { BookingService } from './bookings/booking-service';
 import { CallbackService } from './callback-service';
 import { CampaignService } from './campaign-service';
 import { CareScanService } from './care-scan-service';
@@ -58,6 +60,8 @@ export interface Services {
   links: MemberLinkService;
   /** Staff reports (aggregations shaped into tables, charts and CSV). */
   reports: ReportService;
+  /** Service bookings (预约): exact capacity, moves, cancels, the store's transitions. */
+  bookings: BookingService;
 }
 
 export function createServices(db: Database, program: ProgramSource, clock: Clock, logger: Logger): Services {
@@ -111,6 +115,7 @@ export function createServices(db: Database, program: ProgramSource, clock: Cloc
       { name: 'deliveryBonuses', run: () => delivery.bonus.settleDue() },
       { name: 'campaigns', run: () => campaigns.recoverStuck() },
       { name: 'massSendBatches', run: () => massSend.recoverStuck() },
+      { name: 'bookings', run: () => recoverBookings(ctx) },
     ],
     logger,
   );
@@ -132,5 +137,6 @@ export function createServices(db: Database, program: ProgramSource, clock: Cloc
     callbacks,
     links,
     reports,
+    bookings: new BookingService(ctx),
   };
 }

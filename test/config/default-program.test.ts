@@ -35,8 +35,41 @@ describe('the default program (RULES.md)', () => {
     expect(program.programName).toBe('车主会员俱乐部');
     expect(program.timezone).toBe('Asia/Shanghai');
     expect(program.stores).toEqual([
-      { id: 'main', name: '本店', phone: '400-800-1234', hours: '每天 8:30–18:00' },
+      {
+        id: 'main',
+        name: '本店',
+        phone: '400-800-1234',
+        hours: '每天 8:30–18:00',
+        booking: {
+          services: ['maintenance', 'repair', 'body-paint', 'insurance', 'inspection'],
+          weekdays: [1, 2, 3, 4, 5, 6, 7],
+          opens: '08:30',
+          closes: '17:30',
+          capacityPerSlot: 4,
+          closedDates: [],
+        },
+      },
     ]);
+  });
+
+  it('bookings: five services, half-hour slots, 2 hours to 14 days ahead, holidays closed', () => {
+    expect(program.bookings?.services.map((service) => service.name)).toEqual([
+      '保养',
+      '维修',
+      '钣喷',
+      '续保咨询',
+      '年检代办',
+    ]);
+    expect(program.bookings?.services.filter((service) => service.freeMaintenance).map((s) => s.id)).toEqual([
+      'maintenance',
+    ]);
+    expect(program.bookings).toMatchObject({
+      slotMinutes: 30,
+      earliestMinutes: 120,
+      horizonDays: 14,
+      changeCutoffMinutes: 120,
+      closedDates: ['2027-01-01', '2027-02-06', '2027-02-07', '2027-02-08'],
+    });
   });
 
   it('§1 tiers: thresholds, multipliers, discounts, free maintenance, benefits', () => {

@@ -17,6 +17,13 @@ export const PROGRAM_LABELS: Readonly<Record<string, string>> = {
   'stores[].name': '门店名称',
   'stores[].phone': '门店电话',
   'stores[].hours': '营业时间',
+  'stores[].booking': '预约设置',
+  'stores[].booking.services': '预约 · 可约服务',
+  'stores[].booking.weekdays': '预约 · 营业星期（1 为周一）',
+  'stores[].booking.opens': '预约 · 开始时间',
+  'stores[].booking.closes': '预约 · 结束时间',
+  'stores[].booking.capacityPerSlot': '预约 · 每个时段可接车辆数',
+  'stores[].booking.closedDates': '预约 · 本店休息日',
   tiers: '会员等级列表',
   'tiers[]': '会员等级',
   'tiers[].code': '等级代码',
@@ -137,6 +144,17 @@ export const PROGRAM_LABELS: Readonly<Record<string, string>> = {
   'marketing.massSend.batchSize': '群发节奏 · 每批人数',
   'marketing.massSend.perMinute': '群发节奏 · 每分钟批数',
   'marketing.massSend.settleSeconds': '群发节奏 · 等待结果秒数',
+  bookings: '服务预约',
+  'bookings.services': '预约服务列表',
+  'bookings.services[]': '预约服务',
+  'bookings.services[].id': '服务编号',
+  'bookings.services[].name': '服务名称',
+  'bookings.services[].freeMaintenance': '可用免费保养抵扣',
+  'bookings.slotMinutes': '服务预约 · 每个时段分钟数',
+  'bookings.earliestMinutes': '服务预约 · 至少提前多少分钟预约',
+  'bookings.horizonDays': '服务预约 · 最多提前几天预约',
+  'bookings.changeCutoffMinutes': '服务预约 · 开始前多少分钟内会员不能改约或取消',
+  'bookings.closedDates': '服务预约 · 全部门店休息日',
   nightlyRun: '夜间结算',
   'nightlyRun.at': '夜间结算 · 时间',
 };
@@ -184,11 +202,15 @@ function patternOf(segments: readonly Segment[]): string {
   return pattern;
 }
 
-/** The segments that name one item of a list or a keyed set: `tiers[1]`, `categories.x`, `care.templates.x`. */
+/**
+ * The segments that name one item of a list or a keyed set: `tiers[1]`, `categories.x`,
+ * `care.templates.x`, `bookings.services[2]`.
+ */
 function itemDepth(segments: readonly Segment[]): number | null {
   const [head, second] = segments;
   if (head === 'tiers' || head === 'stores' || head === 'catalogue' || head === 'categories') return 2;
   if (head === 'care' && second === 'templates') return 3;
+  if (head === 'bookings' && second === 'services') return 3;
   return null;
 }
 
@@ -205,6 +227,15 @@ function subjectOf(segments: readonly Segment[], files: readonly (ProgramFile | 
     return null;
   };
   if (head === 'care') return CARE_KINDS[String(segments[2])] ?? String(segments[2]);
+  if (head === 'bookings') {
+    const index = Number(segments[2]);
+    return (
+      named((file) => {
+        const services = (file as { bookings?: { services?: { name?: unknown }[] } }).bookings?.services;
+        return services?.[index]?.name;
+      }) ?? `第 ${index + 1} 个预约服务`
+    );
+  }
   if (head === 'categories') {
     const code = String(second);
     return named((file) => (file.categories?.[code] as { name?: unknown } | undefined)?.name) ?? code;

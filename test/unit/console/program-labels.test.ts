@@ -86,6 +86,9 @@ describe('the program label table', () => {
     ['care.templates.birthday.fields.thing1', '生日祝福 · 模板消息 · 字段内容（thing1）'],
     ['tiers[9].name', '第 10 个等级 · 等级名称'],
     ['stores', '门店列表'],
+    ['stores[0].booking.capacityPerSlot', '本店 · 预约 · 每个时段可接车辆数'],
+    ['bookings.services[1].freeMaintenance', '维修 · 可用免费保养抵扣'],
+    ['bookings.closedDates[0]', '服务预约 · 全部门店休息日（第 1 项）'],
     // A path newer than the console: its nearest parent in words, the rest as it is.
     ['marketing.newSetting.limit', '营销消息 · newSetting · limit'],
   ])('%s → %s', (path, label) => {
