@@ -1,7 +1,7 @@
 import type { Effect, EffectResult } from './effect';
 import type { Flow, FlowData, Step, StepContext, Transition } from './flow-schema';
 import type { IntentId } from './intents/intent-id';
-import { matchCommand } from './intents/match-command';
+import { matchCommand, requestAfterCancel } from './intents/match-command';
 import { matchIntent, matchMenuNumber } from './intents/match-intent';
 import type { Classification } from './intents/model/train-intent-model';
 import { LEAVE_FLOW_SCORE, type RoutedIntent, understandMessage } from './intents/route-message';
@@ -131,9 +131,11 @@ class StepRun {
       return;
     }
     if (!keyword && !step.answer(state.data, this.ctx).safeParse(text).success) {
-      const classification = this.ctx.classify(text);
+      // After 「算了，」 the member has said they are leaving: a clear reading of the rest is enough.
+      const request = requestAfterCancel(text);
+      const classification = this.ctx.classify(request ?? text);
       const understood = understandMessage(classification);
-      const score = classification.top.score;
+      const score = request ? 1 : classification.top.score;
       if (
         understood.kind === 'intent' &&
         understood.intent !== own &&
