@@ -268,4 +268,29 @@ describe('runStep', () => {
     expect(texts(result)).toContain('这里需要文字回答');
     expect(result.session.flow?.step).toBe('date');
   });
+
+  it('forgets the offered choices after the idle timeout, so a late 「1」 is the menu number again', () => {
+    const asked = runStep(null, { type: 'text', text: '保养积分' }, context(true), T0);
+    expect(asked.session.choices).toEqual(['missing_points', 'balance']);
+    const soon = runStep(asked.session, { type: 'text', text: '2' }, context(true), later(1));
+    expect(soon.effects).toEqual([{ type: 'load_balance' }]);
+    expect(soon.session.choices).toBeUndefined();
+    const late = runStep(asked.session, { type: 'text', text: '2' }, context(true), later(11));
+    expect(late.effects).toEqual([{ type: 'load_history', limit: expect.any(Number) }]);
+  });
+
+  it('counts misses only in a row: an understood message in between starts the count again', () => {
+    const [first, , third] = converse(['啊啊啊啊', '查积分', '呜呜呜呜呜'], true);
+    expect(first!.session.misses).toBe(1);
+    expect(texts(third!)).toContain('抱歉，我没太明白');
+    expect(texts(third!)).not.toContain('还是没弄明白');
+  });
+
+  it('inside a flow keeps a valid answer, and leaves for 「算了，<request>」', () => {
+    const [, answered] = converse(['积分没到账', '昨天'], true);
+    expect(answered!.session.flow?.step).toBe('amount');
+    const [, , left] = converse(['积分没到账', '昨天', '算了，我要兑换礼品'], true);
+    expect(left!.session.flow?.flowId).toBe('redeem');
+    expect(left!.session.suspended?.flowId).toBe('missing_points');
+  });
 });
