@@ -1,8 +1,8 @@
 import { z } from 'zod';
 import { normalizeText } from '../src/conversation/intents/normalize-text';
+import type { LocalDate } from '../src/rules/local-date';
 import { normalizePlate } from '../src/rules/normalize-plate';
 import { parseBirthday } from '../src/rules/parse-birthday';
-import type { LocalDate } from '../src/rules/local-date';
 import { answerCopy } from './copy/zh-CN';
 
 /** Answer schemas shared by flows: free text in, a clean value (or a reason) out. */

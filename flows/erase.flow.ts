@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { normalizeText } from '../src/conversation/intents/normalize-text';
 import { defineFlow, effectStep } from '../src/conversation/flow-schema';
+import { normalizeText } from '../src/conversation/intents/normalize-text';
 import { text } from '../src/conversation/reply';
 import { eraseCopy } from './copy/zh-CN';
 

@@ -5,10 +5,12 @@ import { historyFlow } from './history.flow';
 import { humanFlow } from './human.flow';
 import { missingPointsFlow } from './missing-points.flow';
 import { myCarFlow } from './my-car.flow';
+import { myVouchersFlow } from './my-vouchers.flow';
 import { redeemFlow } from './redeem.flow';
 import { referralFlow } from './referral.flow';
 import { serviceRatingFlow } from './service-rating.flow';
 import { signupFlow } from './signup.flow';
+import { storesFlow } from './stores.flow';
 import { subscribeFlow } from './subscribe.flow';
 import { unsubscribeFlow } from './unsubscribe.flow';
 import { whyFlow } from './why.flow';
@@ -28,4 +30,6 @@ export const allFlows: readonly Flow[] = [
   myCarFlow,
   serviceRatingFlow,
   humanFlow,
+  myVouchersFlow,
+  storesFlow,
 ];

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { CarFacts } from '../src/conversation/effect';
-import { normalizeText } from '../src/conversation/intents/normalize-text';
 import { defineFlow, effectStep, type FlowData } from '../src/conversation/flow-schema';
+import { normalizeText } from '../src/conversation/intents/normalize-text';
 import { text } from '../src/conversation/reply';
 import { formatIsoDate, parseIsoDate } from '../src/rules/local-date';
 import { plateAnswer } from './answers';

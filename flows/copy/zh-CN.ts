@@ -1,5 +1,6 @@
 import type { RewardPeriod } from '../../src/config/program-schema';
 import type { CarFacts, EffectResults } from '../../src/conversation/effect';
+import type { IntentId } from '../../src/conversation/intents/intent-id';
 import type { ReferralWelcome } from '../../src/conversation/referral-welcome';
 import type { RuntimeCopy } from '../../src/conversation/runtime-copy';
 import type { OfferedReward, RewardHold } from '../../src/rules/catalogue-offer';
@@ -20,7 +21,28 @@ const MENU = [
   '7 退订活动消息',
   '8 恢复订阅',
   '9 注销会员',
+  '还可以回复：「我的车」「积分没到账」「我的券」「门店」「人工」',
 ].join('\n');
+
+/** How intents are named in a numbered choice (「您是想：1 查积分 2 积分没到账？」). */
+const INTENT_LABELS: Record<IntentId, string> = {
+  balance: '查积分',
+  history: '积分明细',
+  why: '积分怎么算',
+  redeem: '积分兑换',
+  referral: '推荐有礼',
+  my_car: '我的车',
+  missing_points: '积分没到账',
+  unsubscribe: '退订活动消息',
+  subscribe: '恢复订阅',
+  erase: '注销会员',
+  help: '看菜单',
+  human: '人工服务',
+  rate_service: '服务评价',
+  signup: '入会',
+  my_vouchers: '我的券',
+  stores: '门店信息',
+};
 
 /** `2027-03-31` → `2027年3月31日`. */
 export function isoDateZh(isoDate: string): string {
@@ -46,6 +68,15 @@ export const runtimeCopy: RuntimeCopy = {
   membershipMoved: (movedAt, timeZone) => rebindCopy.movedAway(movedAt, timeZone),
   alreadyMember: '您已经是会员了。回复「查积分」看看您的积分吧。',
   textNeeded: '这里需要文字回答',
+  intentLabel: (intent) => INTENT_LABELS[intent],
+  clarify: (first, second) => `您是想：1 ${first} 2 ${second}？回复数字即可。`,
+  notUnderstood: (first, second) =>
+    `抱歉，我没太明白。您是想：\n1 ${first}\n2 ${second}\n3 人工服务\n回复数字即可，或回复「菜单」看全部功能。`,
+  escalate: '抱歉，我还是没弄明白您的意思，请门店同事来帮您。',
+  smalltalk: (isMember) =>
+    isMember
+      ? '您好，我在的！想查积分回复「查积分」，回复「菜单」看我能帮您做什么。'
+      : '您好，我在的！回复「入会」加入会员，或回复「菜单」看我能帮您做什么。',
   retry: (reason) => (reason ? `${reason}。请再试一次：` : '没看懂这个回答，请再试一次：'),
 };
 
@@ -395,4 +426,31 @@ export const rebindCopy = {
   /** The old account asks for something members-only after its membership moved. */
   movedAway: (movedAt: string, timeZone: string) =>
     `您的会员已于${formatDateZh(new Date(movedAt), timeZone)}绑定到另一个微信，这个微信暂时不能使用会员服务。如果不是您本人操作，请回复「人工」联系门店找回；也可以回复「入会」用其他手机号加入。`,
+};
+
+/** 我的券: the member's open vouchers. */
+export const myVouchersCopy = {
+  list(vouchers: EffectResults['load_balance']['vouchers'], timeZone: string): string {
+    if (vouchers.length === 0)
+      return '您现在没有可用的券。回复「兑换」用积分换礼品，或回复「菜单」看看我能做什么。';
+    const lines = [`您有 ${formatInteger(vouchers.length)} 张可用券：`];
+    for (const voucher of vouchers) {
+      lines.push(
+        `· ${voucher.name}\n  券码 ${voucher.code}，${formatDateZh(new Date(voucher.expiresAt), timeZone)}到期`,
+      );
+    }
+    lines.push('到店出示券码即可使用。回复「查积分」看积分，「菜单」看全部功能。');
+    return lines.join('\n');
+  },
+};
+
+/** 门店: every store of the program with its phone and hours. */
+export const storesCopy = {
+  list(stores: readonly { name: string; phone?: string | undefined; hours?: string | undefined }[]): string {
+    const lines = stores.map(
+      (store) =>
+        `${store.name}\n  电话：${store.phone ?? '请到店咨询'}\n  营业时间：${store.hours ?? '以门店公告为准'}`,
+    );
+    return `我们的门店：\n${lines.join('\n')}\n需要门店同事回电请回复「人工」，回复「菜单」看全部功能。`;
+  },
 };

@@ -12,8 +12,8 @@ export interface StepContext {
   member: { id: string; name: string | null } | null;
   timeZone: string;
   today: LocalDate;
-  /** The program's stores, for questions like "which store?". */
-  stores: readonly { id: string; name: string }[];
+  /** The program's stores, for questions like "which store?" and for 门店 (phone, hours). */
+  stores: readonly { id: string; name: string; phone?: string | undefined; hours?: string | undefined }[];
   /** The inbound message being handled: stable across re-deliveries, so a good idempotency key. */
   messageId: string;
 }

@@ -1,8 +1,10 @@
 import type { Effect, EffectResult } from './effect';
 import type { Flow, FlowData, Step, StepContext, Transition } from './flow-schema';
 import type { IntentId } from './intents/intent-id';
-import { matchCommand } from './intents/match-command';
-import { matchIntent } from './intents/match-intent';
+import { matchCommand, requestAfterCancel } from './intents/match-command';
+import { matchIntent, matchMenuNumber } from './intents/match-intent';
+import type { Classification } from './intents/model/train-intent-model';
+import { LEAVE_FLOW_SCORE, type RoutedIntent, understandMessage } from './intents/route-message';
 import type { Reply } from './reply';
 import type { RuntimeCopy } from './runtime-copy';
 import { emptySession, type FlowState, type Session } from './session';
@@ -20,6 +22,8 @@ export type StepInput =
 export interface RunContext extends StepContext {
   flows: readonly Flow[];
   copy: RuntimeCopy;
+  /** The trained intent model (pure: the same text always gets the same scores). */
+  classify: (text: string) => Classification;
   /**
    * For a chat user without a membership: when the membership this WeChat account held moved to
    * another account (ISO instant), so members-only requests are told why instead of "join first".
@@ -52,6 +56,11 @@ class StepRun {
   private readonly effects: Effect[] = [];
   private flow: FlowState | null;
   private suspended: FlowState | null;
+  /** Numbered choices offered by this step (kept for the next message), and misses in a row. */
+  private choices: IntentId[] = [];
+  private misses: number;
+  /** The choices the previous step offered (forgotten when the session timed out). */
+  private readonly offered: readonly IntentId[];
 
   constructor(
     private readonly session: Session,
@@ -60,11 +69,14 @@ class StepRun {
   ) {
     this.flow = session.flow;
     this.suspended = session.suspended;
+    this.misses = session.misses ?? 0;
     const idle = now.getTime() - Date.parse(session.updatedAt);
+    this.offered = idle > SESSION_TIMEOUT_MS ? [] : (session.choices ?? []);
     if (idle > SESSION_TIMEOUT_MS) {
       if (this.flow) this.say(ctx.copy.timedOut);
       this.flow = null;
       this.suspended = null;
+      this.misses = 0;
     }
     // A flow whose definition changed shape since is restarted rather than resumed, and one that no
     // longer fits the person (erased or unlinked meanwhile, or signed up elsewhere) is dropped.
@@ -100,43 +112,115 @@ class StepRun {
     }
     const current = this.flow ? this.stepOf(this.flow) : null;
     if (this.flow && current?.type === 'ask') {
-      const intent = matchIntent(input.text, { mode: 'strict' });
-      const own = this.definition(this.flow)?.intent;
-      if (intent && intent !== own) {
-        this.startIntent(intent);
+      this.inFlow(this.flow, current, input.text);
+      return;
+    }
+    this.outsideFlow(input.text);
+  }
+
+  /**
+   * A valid answer to the question is never taken for an intent: only an exact keyword of another
+   * intent, or (when the answer does not fit) a message the model is sure means something else,
+   * leaves the flow (kept for 继续).
+   */
+  private inFlow(state: FlowState, step: Step & { type: 'ask' }, text: string): void {
+    const own = this.definition(state)?.intent;
+    const keyword = matchIntent(text, { mode: 'strict' });
+    if (keyword && keyword !== own) {
+      this.startIntent(keyword);
+      return;
+    }
+    if (!keyword && !step.answer(state.data, this.ctx).safeParse(text).success) {
+      // After 「算了，」 the member has said they are leaving: a clear reading of the rest is enough.
+      const request = requestAfterCancel(text);
+      const classification = this.ctx.classify(request ?? text);
+      const understood = understandMessage(classification);
+      const score = request ? 1 : classification.top.score;
+      if (
+        understood.kind === 'intent' &&
+        understood.intent !== own &&
+        understood.intent !== 'smalltalk' &&
+        understood.intent !== 'help' &&
+        score >= LEAVE_FLOW_SCORE
+      ) {
+        this.startIntent(understood.intent);
         return;
       }
-      this.answer(this.flow, current, input.text);
+    }
+    this.answer(state, step, text);
+  }
+
+  /** Exact keywords and menu numbers first (fast and certain), then the model's reading. */
+  private outsideFlow(text: string): void {
+    const offered = this.offered;
+    const picked = /^\s*([1-3])\s*$/.exec(text.normalize('NFKC'));
+    const choice = picked ? offered[Number(picked[1]) - 1] : undefined;
+    if (choice) {
+      this.startIntent(choice);
       return;
     }
-    const intent = matchIntent(input.text, { mode: 'loose' });
-    if (intent) {
-      this.startIntent(intent);
+    if (!text.trim()) {
+      // Nothing written (a link, a voice message without text): the usual hint, not a guess.
+      this.say(this.ctx.copy.unknown(this.ctx.member !== null));
       return;
     }
-    this.say(this.ctx.copy.unknown(this.ctx.member !== null));
+    const keyword = matchIntent(text, { mode: 'strict' }) ?? matchMenuNumber(text);
+    if (keyword) {
+      this.startIntent(keyword);
+      return;
+    }
+    const understood = understandMessage(this.ctx.classify(text));
+    if (understood.kind === 'intent') {
+      this.startIntent(understood.intent);
+      return;
+    }
+    if (this.misses >= 1) {
+      this.say(this.ctx.copy.escalate);
+      this.startIntent('human');
+      return;
+    }
+    this.misses += 1;
+    const copy = this.ctx.copy;
+    if (understood.kind === 'clarify') {
+      const [first, second] = understood.choices;
+      this.choices = [first, second];
+      this.say(copy.clarify(copy.intentLabel(first), copy.intentLabel(second)));
+      return;
+    }
+    const [first, second] = understood.closest;
+    this.choices = [first, second, 'human'];
+    this.say(copy.notUnderstood(copy.intentLabel(first), copy.intentLabel(second)));
   }
 
   result(): StepResult {
+    const { choices: _offered, misses: _misses, ...session } = this.session;
     return {
       session: {
-        ...this.session,
+        ...session,
         flow: this.flow,
         suspended: this.suspended,
         updatedAt: this.now.toISOString(),
+        ...(this.choices.length > 0 ? { choices: this.choices } : {}),
+        ...(this.misses > 0 ? { misses: this.misses } : {}),
       },
       replies: this.replies,
       effects: this.effects,
     };
   }
 
-  private startIntent(intent: IntentId): void {
+  private startIntent(intent: RoutedIntent): void {
+    this.misses = 0;
     // An unfinished question is kept for 继续; a flow waiting on an effect has nothing to resume.
     if (this.flow && this.stepOf(this.flow)?.type === 'ask') this.suspended = this.flow;
     this.flow = null;
     const isMember = this.ctx.member !== null;
     if (intent === 'help') {
       this.say(this.ctx.copy.menu(isMember));
+      this.hintResume();
+      return;
+    }
+    if (intent === 'smalltalk') {
+      this.say(this.ctx.copy.smalltalk(isMember));
       this.hintResume();
       return;
     }

@@ -1,3 +1,5 @@
+import type { IntentId } from './intents/intent-id';
+
 /** The runtime's own words (menu, cancel, timeout…); flows supply them from `flows/copy/`. */
 export interface RuntimeCopy {
   menu(isMember: boolean): string;
@@ -16,6 +18,16 @@ export interface RuntimeCopy {
   alreadyMember: string;
   /** A photo sent where a written answer was asked for. */
   textNeeded: string;
+  /** What an intent is called in a numbered choice (「查积分」). */
+  intentLabel(intent: IntentId): string;
+  /** Two close readings: one short question with both as numbers. */
+  clarify(first: string, second: string): string;
+  /** Not understood: the closest two as 1 and 2, 人工 as 3. */
+  notUnderstood(first: string, second: string): string;
+  /** The second misunderstanding in a row: said before the 人工 flow starts. */
+  escalate: string;
+  /** 你好, 谢谢, 在吗, 好的: a short friendly answer with the menu hint. */
+  smalltalk(isMember: boolean): string;
   /** A bad answer: the reason, then the question again. */
   retry(reason: string): string;
 }

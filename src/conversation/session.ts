@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { intentIds } from './intents/intent-id';
 
 /** Where a member is inside a flow. `history` holds the ask steps answered, for 返回. */
 export const flowStateSchema = z.strictObject({
@@ -21,6 +22,10 @@ export const sessionSchema = z.strictObject({
   /** A flow interrupted by another intent, resumed with 继续. */
   suspended: flowStateSchema.nullable(),
   updatedAt: z.iso.datetime(),
+  /** The numbered choices just offered (「1 查积分 2 积分没到账」): a reply of 1, 2… takes one. */
+  choices: z.array(z.enum(intentIds)).max(3).optional(),
+  /** Messages not understood in a row; at two, 人工 is offered directly. */
+  misses: z.number().int().min(0).optional(),
 });
 export type Session = z.infer<typeof sessionSchema>;
 

@@ -16,6 +16,7 @@ import { referralTerms } from '../rules/referral-terms';
 import { localDateOf } from '../rules/zoned-time';
 import { chatCatalogue } from './chat-catalogue';
 import { ChatEnrolment } from './chat-enrolment';
+import { intentModel } from './intent-examples';
 import { MarketingConsentService } from './marketing-consent-service';
 import { MemberCarService } from './member-car-service';
 import { memberView } from './member-view';
@@ -287,10 +288,16 @@ export class ConversationService {
       member: member ? { id: member._id, name: member.name } : null,
       timeZone,
       today: localDateOf(now, timeZone),
-      stores: program.stores.map((store) => ({ id: store.id, name: store.name })),
+      stores: program.stores.map((store) => ({
+        id: store.id,
+        name: store.name,
+        phone: store.phone,
+        hours: store.hours,
+      })),
       messageId: message.id,
       flows: allFlows,
       copy: runtimeCopy,
+      classify: (text) => intentModel().classify(text),
     };
     if (member && input.type === 'text') await this.recent.note(member._id, input.text, now);
     const session = await this.withRatingFlow(await this.readSession(key), input, ctx, now);
@@ -312,7 +319,8 @@ export class ConversationService {
       replies.push(...step.replies);
     }
     if (erased && ctx.member) await this.recent.forget(ctx.member.id);
-    const ended = erased || (!step.session.flow && !step.session.suspended);
+    const { flow, suspended, choices, misses } = step.session;
+    const ended = erased || (!flow && !suspended && !choices && !misses);
     await this.writeSession(key, ended ? { kind: 'delete' } : { kind: 'save', session: step.session });
     return replies;
   }

@@ -138,22 +138,28 @@ describe('help, menu and what is not understood', () => {
     expect(await chat.say(key, '菜单')).toContain('随时回复「取消」结束当前操作，「返回」回到上一步。');
   });
 
-  it('answers what it does not understand briefly, with what to type next', async () => {
+  it('answers what it does not understand with numbered choices and 人工, never a dead end', async () => {
     const key = 'unknown-member';
     await chat.insertMember(key);
     const member = '抱歉，我没太明白。可以回复「查积分」「明细」「兑换」「推荐」，或回复「菜单」看全部功能。';
-    const guest = '抱歉，我没太明白。回复「入会」加入会员，或回复「菜单」看全部功能。';
-    const stranger = chat.newKey('unknown-guest');
-    for (const words of ['今天天气怎么样', '😀', '0', '12345']) {
-      expect(await chat.say(key, words), words).toBe(member);
-      expect(await chat.say(stranger, words), words).toBe(guest);
+    for (const words of ['今天天气怎么样', '0', '12345']) {
+      // Each on a fresh chat: two misunderstandings in a row go to 人工 (tested elsewhere).
+      const memberKey = chat.newKey('unknown-m');
+      await chat.insertMember(memberKey);
+      const stranger = chat.newKey('unknown-guest');
+      for (const who of [memberKey, stranger]) {
+        const reply = await chat.say(who, words);
+        expect(reply, words).toMatch(
+          /^(抱歉，我没太明白。)?您是想：\n?1 [^\n]+\n?2 [^\n]+(\n3 人工服务)?.*回复数字即可/s,
+        );
+      }
     }
     // A photo or a link outside any question, and a menu key nobody configured.
     expect(await chat.act(key, { type: 'image', mediaId: 'x', imageUrl: 'https://img.test/cat.jpg' })).toBe(
       member,
     );
     expect(await chat.act(key, { type: 'link', title: '文章', url: 'https://example.com/a' })).toBe(member);
-    expect(await chat.act(key, { type: 'menu_click', key: 'V1001_TODAY_MUSIC' })).toBe(member);
+    expect(await chat.act(key, { type: 'menu_click', key: 'V1001_TODAY_MUSIC' })).toContain('回复数字即可');
     // Commands with nothing to act on.
     expect(await chat.say(key, '取消')).toBe('现在没有进行中的操作。回复「菜单」看看我能做什么。');
     expect(await chat.say(key, '继续')).toBe('没有需要继续的操作。回复「菜单」看看我能做什么。');

@@ -183,7 +183,8 @@ describe('积分兑换', () => {
     await chat.say(key, '兑换');
     await chat.say(key, '1');
     expect(await chat.say(key, '算了')).toBe('好的，已取消。回复「菜单」看看还能做什么。');
-    expect(await chat.say(key, '确认')).toContain('抱歉，我没太明白');
+    // Not an answer any more: a numbered choice of what they might mean, nothing redeemed.
+    expect(await chat.say(key, '确认')).toContain('回复数字即可');
 
     await chat.say(key, '兑换');
     await chat.say(key, '1');

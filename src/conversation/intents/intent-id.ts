@@ -15,6 +15,10 @@ export const intentIds = [
   /** Answering a post-service rating question; started by the conversation service, not by words. */
   'rate_service',
   'signup',
+  /** The member's open vouchers: code, name, expiry. */
+  'my_vouchers',
+  /** The program's stores: phone and opening hours. */
+  'stores',
 ] as const;
 
 export type IntentId = (typeof intentIds)[number];

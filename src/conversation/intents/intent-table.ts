@@ -75,6 +75,18 @@ export const intentTable: readonly IntentPhrases[] = [
     initials: ['wdc'],
   },
   {
+    intent: 'my_vouchers',
+    exact: ['我的券', '我的优惠券', '卡券', '我的卡券', '优惠券', '查券'],
+    contains: ['我的券', '优惠券', '卡券'],
+    initials: ['wdq'],
+  },
+  {
+    intent: 'stores',
+    exact: ['门店', '门店地址', '门店电话', '营业时间', '店在哪', '地址'],
+    contains: ['门店地址', '门店电话', '营业时间'],
+    initials: ['md'],
+  },
+  {
     intent: 'human',
     exact: ['人工', '人工客服', '客服', '转人工', '真人'],
     contains: ['人工', '客服', '真人'],

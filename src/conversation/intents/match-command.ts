@@ -27,3 +27,15 @@ const COMMANDS = new Map<string, GlobalCommand>(
 export function matchCommand(text: string): GlobalCommand | null {
   return COMMANDS.get(normalizeText(text)) ?? null;
 }
+
+const LEADING_CANCEL = /^\s*(算了|不要了|不办了|取消)[\s\p{P}]*(.+)$/su;
+
+/**
+ * 「算了，查下积分」: a cancel word followed by something else is the member giving up the current
+ * question for a new request; returns the request (`查下积分`), or null.
+ */
+export function requestAfterCancel(text: string): string | null {
+  const match = LEADING_CANCEL.exec(text);
+  const rest = match?.[2]?.trim();
+  return rest && matchCommand(rest) === null ? rest : null;
+}

@@ -38,6 +38,11 @@ export function matchIntent(text: string, options: MatchOptions = { mode: 'loose
   return fuzzyIntent(normal);
 }
 
+/** A whole message that is a help-menu number (「1」 → 查积分), or null. */
+export function matchMenuNumber(text: string): IntentId | null {
+  return menuNumbers[normalizeText(text)] ?? null;
+}
+
 /** A CLICK menu key → intent: the configured keys, else an intent id written in any case. */
 export function matchClickKey(key: string): IntentId | null {
   const upper = key.trim().toUpperCase();

@@ -6,6 +6,7 @@ import { type RunContext, runStep, type StepResult } from '../../../src/conversa
 import type { Session } from '../../../src/conversation/session';
 import type { OfferedReward } from '../../../src/rules/catalogue-offer';
 import { referralTerms } from '../../../src/rules/referral-terms';
+import { intentModel } from '../../../src/services/intent-examples';
 import { programWith } from '../rules/builders';
 
 /** The pure steps of 推荐有礼 and 积分兑换, and the friend's welcome copy, driven through runStep. */
@@ -18,6 +19,7 @@ const ctx: RunContext = {
   messageId: 'msg-1',
   flows: allFlows,
   copy: runtimeCopy,
+  classify: (text) => intentModel().classify(text),
 };
 const texts = (result: StepResult) => result.replies.map((reply) => reply.text).join('\n');
 

@@ -4,6 +4,7 @@ import { runtimeCopy } from '../../../flows/copy/zh-CN';
 import type { EffectResult } from '../../../src/conversation/effect';
 import { type RunContext, runStep, type StepResult } from '../../../src/conversation/run-step';
 import type { Session } from '../../../src/conversation/session';
+import { intentModel } from '../../../src/services/intent-examples';
 
 const T0 = new Date('2026-11-25T02:00:00Z');
 const later = (minutes: number) => new Date(T0.getTime() + minutes * 60_000);
@@ -20,6 +21,7 @@ function context(member: boolean, messageId = 'msg-1'): RunContext {
     messageId,
     flows: allFlows,
     copy: runtimeCopy,
+    classify: (text) => intentModel().classify(text),
   };
 }
 
@@ -39,9 +41,11 @@ const texts = (result: StepResult) => result.replies.map((reply) => reply.text).
 const last = (results: StepResult[]) => results.at(-1)!;
 
 describe('runStep', () => {
-  it('answers unknown input briefly with what to type next', () => {
+  it('answers unknown input with the two closest intents and 人工 as numbers, never a dead end', () => {
     const result = runStep(null, { type: 'text', text: '今天天气不错' }, context(true), T0);
-    expect(texts(result)).toBe(runtimeCopy.unknown(true));
+    expect(texts(result)).toMatch(/^抱歉，我没太明白。您是想：\n1 \S+\n2 \S+\n3 人工服务\n回复数字即可/);
+    expect(result.session.choices).toHaveLength(3);
+    expect(result.session.choices?.[2]).toBe('human');
     expect(result.session.flow).toBeNull();
     expect(result.effects).toEqual([]);
   });
@@ -263,5 +267,30 @@ describe('runStep', () => {
     );
     expect(texts(result)).toContain('这里需要文字回答');
     expect(result.session.flow?.step).toBe('date');
+  });
+
+  it('forgets the offered choices after the idle timeout, so a late 「1」 is the menu number again', () => {
+    const asked = runStep(null, { type: 'text', text: '保养积分' }, context(true), T0);
+    expect(asked.session.choices).toEqual(['missing_points', 'balance']);
+    const soon = runStep(asked.session, { type: 'text', text: '2' }, context(true), later(1));
+    expect(soon.effects).toEqual([{ type: 'load_balance' }]);
+    expect(soon.session.choices).toBeUndefined();
+    const late = runStep(asked.session, { type: 'text', text: '2' }, context(true), later(11));
+    expect(late.effects).toEqual([{ type: 'load_history', limit: expect.any(Number) }]);
+  });
+
+  it('counts misses only in a row: an understood message in between starts the count again', () => {
+    const [first, , third] = converse(['啊啊啊啊', '查积分', '呜呜呜呜呜'], true);
+    expect(first!.session.misses).toBe(1);
+    expect(texts(third!)).toContain('抱歉，我没太明白');
+    expect(texts(third!)).not.toContain('还是没弄明白');
+  });
+
+  it('inside a flow keeps a valid answer, and leaves for 「算了，<request>」', () => {
+    const [, answered] = converse(['积分没到账', '昨天'], true);
+    expect(answered!.session.flow?.step).toBe('amount');
+    const [, , left] = converse(['积分没到账', '昨天', '算了，我要兑换礼品'], true);
+    expect(left!.session.flow?.flowId).toBe('redeem');
+    expect(left!.session.suspended?.flowId).toBe('missing_points');
   });
 });

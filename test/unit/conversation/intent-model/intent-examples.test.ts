@@ -1,13 +1,14 @@
-import { cpSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { modelIntents } from '../../../../src/conversation/intents/model/model-intent';
 import { normalizeMessage } from '../../../../src/conversation/intents/model/normalize-message';
 import {
-  INTENT_EXAMPLES_DIR,
+  HELD_OUT_EXAMPLES_DIR,
   loadHeldOutExamples,
   loadTrainingExamples,
+  TRAINING_EXAMPLES_DIR,
 } from '../../../helpers/intent-examples';
 
 const train = loadTrainingExamples();
@@ -15,8 +16,8 @@ const heldOut = loadHeldOutExamples();
 
 describe('the labelled intent examples', () => {
   it('have a training and a held-out file for every model intent, and nothing else', () => {
-    for (const split of ['train', 'heldout']) {
-      const files = readdirSync(join(INTENT_EXAMPLES_DIR, split)).sort();
+    for (const dir of [TRAINING_EXAMPLES_DIR, HELD_OUT_EXAMPLES_DIR]) {
+      const files = readdirSync(dir).sort();
       expect(files).toEqual(modelIntents.map((intent) => `${intent}.txt`).sort());
     }
   });
@@ -64,21 +65,17 @@ describe('loadTrainingExamples', () => {
   const root = mkdtempSync(join(tmpdir(), 'intent-examples-'));
   afterAll(() => rmSync(root, { recursive: true, force: true }));
 
-  it('reads the training files only, never the held-out part', () => {
-    cpSync(join(INTENT_EXAMPLES_DIR, 'train'), join(root, 'train'), { recursive: true });
-    mkdirSync(join(root, 'heldout'));
-    writeFileSync(join(root, 'heldout', 'balance.txt'), '只在留出集里的一句话\n');
-    const loaded = loadTrainingExamples(root);
-    expect(loaded).toEqual(train);
-    expect(loaded.map((example) => example.text)).not.toContain('只在留出集里的一句话');
+  it('reads the source-tree training files, which hold none of the held-out part', () => {
+    expect(TRAINING_EXAMPLES_DIR).toMatch(/src[\\/]conversation[\\/]intents[\\/]examples$/);
+    const trained = new Set(train.map((example) => example.text));
+    expect(heldOut.filter((example) => trained.has(example.text))).toEqual([]);
   });
 
   it('skips blank and comment lines and rejects a file that is not an intent', () => {
     const other = mkdtempSync(join(root, 'other-'));
-    mkdirSync(join(other, 'train'));
-    writeFileSync(join(other, 'train', 'balance.txt'), '# how members ask\n\n 查积分 \n');
+    writeFileSync(join(other, 'balance.txt'), '# how members ask\n\n 查积分 \n');
     expect(loadTrainingExamples(other)).toEqual([{ text: '查积分', intent: 'balance' }]);
-    writeFileSync(join(other, 'train', 'weather.txt'), '今天天气\n');
+    writeFileSync(join(other, 'weather.txt'), '今天天气\n');
     expect(() => loadTrainingExamples(other)).toThrow(/not a model intent/);
   });
 });
