@@ -27,6 +27,7 @@ import { bullFollowUpJobs } from '../queues/post-service-jobs';
 import { queueNames } from '../queues/queue-names';
 import { createWechatInboundProducer } from '../queues/wechat-inbound-queue';
 import { ConversationService } from '../services/conversation-service';
+import { intentModel } from '../services/intent-examples';
 import { PublishedProgramSource } from '../services/published-program-source';
 import { createServices, type Services } from '../services/services';
 import { DevSmsSender } from '../services/sms/dev-sms-sender';
@@ -212,6 +213,9 @@ export async function startRuntime({
     // The Wechaty bot with the conversation plugin (and, for WeChat, the wechat-inbound worker
     // feeding it) handing every member message to the conversation service; stopped before the
     // connections.
+    // The intent model trains here (well under a second, deterministic), not on a member's first
+    // message, which would wait for it.
+    if (!conversationHandler) intentModel();
     const channelBot = await startChannelBot({
       config,
       role,

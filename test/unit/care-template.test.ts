@@ -107,7 +107,7 @@ describe('care templates', () => {
     expect(defaultProgram.care.templates).toEqual({});
   });
 
-  it('reads the README’s example program file', async () => {
+  it('reads the example program file of docs/delivery.md', async () => {
     const program = await loadProgram(
       new URL('../fixtures/programs/care-templates.yaml', import.meta.url).pathname,
     );

@@ -1,4 +1,4 @@
-/** The staff API's answers as the console reads them (README "Staff API", src/api/*.router.ts). */
+/** The staff API's answers as the console reads them (docs/api.md, src/api/*.router.ts). */
 
 export interface Program {
   programName: string;

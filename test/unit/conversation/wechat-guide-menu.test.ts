@@ -3,12 +3,12 @@ import { describe, expect, it } from 'vitest';
 import { matchClickKey } from '../../../src/conversation/intents/match-intent';
 
 /**
- * The README's guide to connecting a real official account lists menu CLICK keys and an example
+ * The guide to connecting a real official account lists menu CLICK keys and an example
  * `menu/create` body for operators to paste: every key there must start a flow, and the example
  * must fit WeChat's menu limits (3 buttons of ≤ 4 characters, ≤ 5 under each of ≤ 8).
  */
-const readme = readFileSync(new URL('../../../README.md', import.meta.url), 'utf8');
-const guide = readme.slice(readme.indexOf('### Connecting a real official account'));
+const doc = readFileSync(new URL('../../../docs/wechat.md', import.meta.url), 'utf8');
+const guide = doc.slice(doc.indexOf('## Connecting a real official account'));
 
 interface Button {
   type?: string;
@@ -17,7 +17,7 @@ interface Button {
   sub_button?: Button[];
 }
 
-describe('README: connecting a real official account', () => {
+describe('docs/wechat.md: connecting a real official account', () => {
   it('has the guide', () => {
     expect(guide).toContain('https://<your host>/wechat');
     expect(guide).toContain('IP白名单');
