@@ -213,9 +213,6 @@ export async function startRuntime({
     // The Wechaty bot with the conversation plugin (and, for WeChat, the wechat-inbound worker
     // feeding it) handing every member message to the conversation service; stopped before the
     // connections.
-    // The intent model trains here (well under a second, deterministic), not on a member's first
-    // message, which would wait for it.
-    if (!conversationHandler) intentModel();
     const channelBot = await startChannelBot({
       config,
       role,
@@ -265,6 +262,9 @@ export async function startRuntime({
     });
     const server = await listen(app, config.port);
     steps.push({ name: 'http server', run: () => closeServer(server) });
+    // The intent model trains (about 300 ms, deterministic) right after start-up rather than on a
+    // member's first free-text message; readiness does not wait for it.
+    if (!conversationHandler) setImmediate(() => intentModel());
     const port = (server.address() as AddressInfo).port;
 
     logger.info(

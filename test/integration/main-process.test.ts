@@ -37,7 +37,9 @@ describe('npm start (src/main.ts) as a process', () => {
     const first = start();
     const ready = await first.ready;
     const health = await fetch(`${ready.url}/healthz`);
-    expect(Date.now() - t0).toBeLessThan(10_000);
+    // A loose bound: the suite runs two files at once on two cores, and this start compiles the
+    // whole app with tsx. The start-up target (≤ 5 s) is `npm run bench -- startup`, on a quiet machine.
+    expect(Date.now() - t0).toBeLessThan(20_000);
     expect(await health.json()).toEqual({ status: 'ok', mongo: 'up', redis: 'up' });
 
     const key = /Admin key\s+(\S+)/.exec(first.stdout())?.[1];
