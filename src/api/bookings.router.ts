@@ -4,6 +4,7 @@ import { bookingStatuses } from '../bookings/booking-transitions';
 import { AppError } from '../lib/app-error';
 import { formatIsoDate, parseIsoDate } from '../rules/local-date';
 import { localDateOf } from '../rules/zoned-time';
+import { bookingBoard } from '../services/bookings/booking-board';
 import type { BookingFailure, BookingOutcome } from '../services/bookings/booking-outcomes';
 import type { BookingActor } from '../services/bookings/booking-service';
 import type { Services } from '../services/services';
@@ -33,6 +34,8 @@ const listQuery = z.strictObject({
   updatedSince: isoInstant.optional(),
 });
 
+const boardQuery = z.strictObject({ storeId: storeId.optional(), date: isoDate.optional() });
+
 const availabilityQuery = z.strictObject({
   storeId: storeId.optional(),
   serviceId,
@@ -55,6 +58,7 @@ const createBody = z
       .min(0, '里程不能为负')
       .max(2_000_000, '里程过大')
       .optional(),
+    note: z.string().trim().max(200, '备注最多 200 字').optional(),
   })
   .refine((body) => (body.mobile === undefined) !== (body.memberId === undefined), {
     message: '请提供 mobile 或 memberId 其中之一',
@@ -91,6 +95,20 @@ export function bookingsRouter(services: Services): Router {
   );
 
   router.get(
+    '/bookings/board',
+    requireRole('store', 'marketing'),
+    handle(async (req, res) => {
+      const query = parseInput(boardQuery, req.query);
+      const staff = res.locals.staff!;
+      const store = resolveStore(staff, query.storeId, services.program.current());
+      const date = query.date ? parseIsoDate(query.date) : null;
+      const board = await bookingBoard(services, store, date, staff.role === 'admin');
+      if ('ok' in board) refuse(board);
+      res.json(board);
+    }),
+  );
+
+  router.get(
     '/bookings/availability',
     requireRole('store', 'marketing'),
     handle(async (req, res) => {
@@ -118,6 +136,7 @@ export function bookingsRouter(services: Services): Router {
         serviceId: body.serviceId,
         slotStart: body.slotStart,
         mileageKm: body.mileageKm ?? null,
+        note: body.note ? body.note : null,
         actor: actorOf(staff),
       });
       answer(res, outcome, 201);

@@ -32,6 +32,8 @@ export interface BookingRecord {
   day: string;
   time: string;
   mileageKm: number | null;
+  /** Staff's note on a phone booking (what the customer said); absent on older records. */
+  note?: string | null;
   channel: 'member' | 'staff';
   status: BookingStatus;
   openDayKey: string | null;
@@ -54,6 +56,7 @@ const bookingSchema = new Schema<BookingRecord>(
     day: { type: String, required: true },
     time: { type: String, required: true },
     mileageKm: { type: Number, default: null },
+    note: { type: String, default: null },
     channel: { type: String, required: true },
     status: { type: String, required: true },
     openDayKey: { type: String, default: null },

@@ -32,6 +32,8 @@ export interface CreateBookingInput {
   serviceId: string;
   slotStart: Date;
   mileageKm: number | null;
+  /** Staff's note on a phone booking. */
+  note?: string | null;
   actor: BookingActor;
 }
 
@@ -105,6 +107,7 @@ export class BookingService {
       day: decision.day,
       time: decision.time,
       mileageKm: input.mileageKm,
+      note: input.note ?? null,
       channel: input.actor.channel,
       status: 'pending',
       openDayKey: `${plate}|${decision.day}`,

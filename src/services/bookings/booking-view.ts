@@ -12,6 +12,7 @@ export interface BookingView {
   day: string;
   time: string;
   mileageKm: number | null;
+  note: string | null;
   channel: 'member' | 'staff';
   status: BookingRecord['status'];
   statusName: string;
@@ -37,6 +38,7 @@ export function bookingView(record: BookingRecord): BookingView {
     day: record.day,
     time: record.time,
     mileageKm: record.mileageKm,
+    note: record.note ?? null,
     channel: record.channel,
     status: record.status,
     statusName: statusNamesZh[record.status],
