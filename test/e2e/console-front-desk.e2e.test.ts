@@ -104,6 +104,7 @@ describe('the staff console: the rest of the front desk', () => {
     const nav = page.getByRole('navigation', { name: '主导航' });
     expect(await nav.getByRole('link').allInnerTexts()).toEqual([
       '会员',
+      '预约',
       '核销',
       '回电',
       '服务评价',

@@ -3,6 +3,7 @@ import type { StaffRole } from './api';
 export type SectionId =
   | 'campaigns'
   | 'members'
+  | 'bookings'
   | 'vouchers'
   | 'callbacks'
   | 'feedback'
@@ -25,6 +26,7 @@ export interface Section {
 export const sections: readonly Section[] = [
   { id: 'campaigns', label: '活动', roles: ['marketing', 'admin'] },
   { id: 'members', label: '会员', roles: ['store', 'marketing', 'admin'] },
+  { id: 'bookings', label: '预约', roles: ['store', 'marketing', 'admin'] },
   { id: 'vouchers', label: '核销', roles: ['store', 'admin'] },
   { id: 'callbacks', label: '回电', roles: ['store', 'admin'] },
   { id: 'feedback', label: '服务评价', roles: ['store', 'marketing', 'admin'] },
@@ -43,6 +45,9 @@ export function canOpen(role: StaffRole, section: SectionId): boolean {
 
 /** Enrol, record transactions and refunds (the counter's work). */
 export const canServeMembers = (role: StaffRole) => role === 'store' || role === 'admin';
+
+/** Confirm, move, check in, mark no-show, cancel and take phone bookings (as the booking API). */
+export const canWorkBookings = (role: StaffRole) => role === 'store' || role === 'admin';
 
 /** Work the low-rating alerts (marketing reads the per-store summary only). */
 export const canHandleFeedback = (role: StaffRole) => role === 'store' || role === 'admin';

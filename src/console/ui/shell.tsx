@@ -1,4 +1,6 @@
 import { useEffect } from 'preact/hooks';
+import { NewBooking } from './pages/booking-new';
+import { Bookings } from './pages/bookings';
 import { Callbacks } from './pages/callbacks';
 import { CampaignDetail } from './pages/campaign-detail';
 import { CampaignEditor } from './pages/campaign-editor';
@@ -87,6 +89,12 @@ function Page({ route, section }: { route: Route; section: string }) {
       if (first === 'new') return <Enrol />;
       if (first && second === 'redeem') return <Redeem key={first} memberId={first} />;
       return first ? <MemberDetail key={first} id={first} /> : <Members query={route.query.get('q') ?? ''} />;
+    case 'bookings': {
+      const store = route.query.get('store');
+      const date = route.query.get('date');
+      if (first === 'new') return <NewBooking store={store} date={date} />;
+      return <Bookings store={store} date={date} />;
+    }
     case 'vouchers':
       return <Vouchers key={first ?? ''} initialCode={first ?? ''} />;
     case 'callbacks':
