@@ -165,7 +165,7 @@ export function Bookings({ store: wantedStore, date }: { store: string | null; d
             <button
               type="button"
               class="button button--large"
-              disabled={!b || b.date === b.today}
+              disabled={b ? b.date === b.today : !date}
               onClick={() => changeDate(null)}
             >
               今天
