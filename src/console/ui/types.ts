@@ -37,7 +37,9 @@ export interface ProgramFile {
     referrerOnFirstQualifyingPoints: number;
   };
   redemption: { pointsPerYuan: number };
-  stores: { id: string; name: string; phone?: string; hours?: string }[];
+  stores: { id: string; name: string; phone?: string; hours?: string; address?: string }[];
+  /** 投诉: how soon the store calls a complaining member back. */
+  complaints?: { callBackWithinHours: number };
   /** Care messages (service notices): when they go out, and each kind on or off with its timing. */
   care?: {
     sendAt: string;
