@@ -11,7 +11,7 @@ export type ProgramTopic = 'tiers' | 'earning' | 'expiry' | 'redemption' | 'refe
 const TOPIC_WORDS: readonly (readonly [ProgramTopic, readonly string[]])[] = [
   ['referral', ['推荐', '邀请', '介绍', '朋友', '好友', '拉新', 'refer', 'invite']],
   ['expiry', ['过期', '有效期', '清零', '到期', '失效', '作废', 'expire']],
-  ['redemption', ['换', '兑', '抵', '花', '能用', '怎么用', '用在', 'redeem']],
+  ['redemption', ['换', '兑', '抵', '花', '当钱', '能用', '怎么用', '用在', 'redeem']],
   ['tiers', ['升级', '升', '等级', '级别', '降级', '保级', '卡', 'vip', 'tier', 'level']],
   [
     'earning',

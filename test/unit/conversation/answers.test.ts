@@ -101,6 +101,7 @@ describe('the topic of a question about the program', () => {
     ['积分会清零吗', 'expiry'],
     ['积分能换什么', 'redemption'],
     ['积分可以抵现吗', 'redemption'],
+    ['积分可以当钱用吗', 'redemption'],
     ['推荐朋友有什么奖励', 'referral'],
     ['邀请好友送积分吗', 'referral'],
     ['积分规则', 'overview'],
