@@ -144,3 +144,12 @@ describe('recorded once', () => {
     expect(await db().followUp.complaints.countDocuments({ requestKey: input.requestKey })).toBe(1);
   });
 });
+
+describe('注销', () => {
+  it('erases what the member wrote in a complaint; the alert stays for the store', async () => {
+    const { member, id } = await complaint('main', '电话 13912345678 打不通');
+    expect((await api.post(`/api/v1/members/${member._id}/erase`, {}, 'admin')).status).toBe(200);
+    const stored = await db().followUp.complaints.findById(id).lean<ComplaintRecord>();
+    expect(stored).toMatchObject({ storeId: 'main', text: '', recentMessages: [] });
+  });
+});

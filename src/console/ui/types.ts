@@ -439,6 +439,18 @@ export interface FeedbackSummary {
   openAlerts: number;
 }
 
+/** A member's complaint from the chat (`GET /complaints`): a staff alert until handled. */
+export interface Complaint {
+  id: string;
+  member: { id: string; name: string | null; mobile: string | null };
+  storeId: string;
+  text: string;
+  /** Oldest first. */
+  recentMessages: { text: string; at: string }[];
+  createdAt: string;
+  handledAt: string | null;
+}
+
 /** A 人工 callback request (`GET /callbacks`): the mobile is in full, calling back is the point. */
 export interface CallbackRequest {
   id: string;
