@@ -17,9 +17,7 @@ export async function recordComplaint(
   memberId: string,
   effect: EffectOf<'record_complaint'>,
 ): Promise<EffectResults['record_complaint']> {
-  const member = await services.db.members
-    .findById(memberId, { _id: 1 })
-    .lean<Pick<MemberRecord, '_id'>>();
+  const member = await services.db.members.findById(memberId, { _id: 1 }).lean<Pick<MemberRecord, '_id'>>();
   if (!member) throw new Error(`member ${memberId} vanished`);
   const { id: storeId, ...store } = await storeContact(services, memberId);
   await services.complaints.open({

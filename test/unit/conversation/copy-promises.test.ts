@@ -89,7 +89,17 @@ describe('every keyword the copy promises', () => {
 
   it('finds the promises, and each one is decided in this test', () => {
     expect(keywords).toEqual(
-      expect.arrayContaining(['查积分', '我的券', '人工', '菜单', '门店', '投诉', '积分规则', '我的车', '积分没到账']),
+      expect.arrayContaining([
+        '查积分',
+        '我的券',
+        '人工',
+        '菜单',
+        '门店',
+        '投诉',
+        '积分规则',
+        '我的车',
+        '积分没到账',
+      ]),
     );
     expect(keywords.filter((word) => !(word in promised))).toEqual([]);
   });
