@@ -1,11 +1,13 @@
 import type { Flow } from '../src/conversation/flow-schema';
 import { balanceFlow } from './balance.flow';
+import { complaintFlow } from './complaint.flow';
 import { eraseFlow } from './erase.flow';
 import { historyFlow } from './history.flow';
 import { humanFlow } from './human.flow';
 import { missingPointsFlow } from './missing-points.flow';
 import { myCarFlow } from './my-car.flow';
 import { myVouchersFlow } from './my-vouchers.flow';
+import { programFaqFlow } from './program-faq.flow';
 import { redeemFlow } from './redeem.flow';
 import { referralFlow } from './referral.flow';
 import { serviceRatingFlow } from './service-rating.flow';
@@ -32,4 +34,6 @@ export const allFlows: readonly Flow[] = [
   humanFlow,
   myVouchersFlow,
   storesFlow,
+  complaintFlow,
+  programFaqFlow,
 ];

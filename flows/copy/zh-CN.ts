@@ -5,6 +5,7 @@ import type { ReferralWelcome } from '../../src/conversation/referral-welcome';
 import type { RuntimeCopy } from '../../src/conversation/runtime-copy';
 import type { OfferedReward, RewardHold } from '../../src/rules/catalogue-offer';
 import { formatDateZh, formatInteger, formatPoints } from '../../src/rules/format-zh';
+import { smalltalkReply } from './smalltalk';
 
 /**
  * Everything the assistant says, in one place: short, friendly Simplified Chinese that always
@@ -21,7 +22,7 @@ const MENU = [
   '7 退订活动消息',
   '8 恢复订阅',
   '9 注销会员',
-  '还可以回复：「我的车」「积分没到账」「我的券」「门店」「人工」',
+  '还可以回复：「我的车」「积分没到账」「我的券」「门店」「积分规则」「投诉」「人工」',
 ].join('\n');
 
 /** How intents are named in a numbered choice (「您是想：1 查积分 2 积分没到账？」). */
@@ -42,6 +43,8 @@ const INTENT_LABELS: Record<IntentId, string> = {
   signup: '入会',
   my_vouchers: '我的券',
   stores: '门店信息',
+  complaint: '投诉',
+  program_faq: '会员规则',
 };
 
 /** `2027-03-31` → `2027年3月31日`. */
@@ -73,10 +76,7 @@ export const runtimeCopy: RuntimeCopy = {
   notUnderstood: (first, second) =>
     `抱歉，我没太明白。您是想：\n1 ${first}\n2 ${second}\n3 人工服务\n回复数字即可，或回复「菜单」看全部功能。`,
   escalate: '抱歉，我还是没弄明白您的意思，请门店同事来帮您。',
-  smalltalk: (isMember) =>
-    isMember
-      ? '您好，我在的！想查积分回复「查积分」，回复「菜单」看我能帮您做什么。'
-      : '您好，我在的！回复「入会」加入会员，或回复「菜单」看我能帮您做什么。',
+  smalltalk: (topic, isMember) => smalltalkReply(topic, isMember),
   retry: (reason) => (reason ? `${reason}。请再试一次：` : '没看懂这个回答，请再试一次：'),
 };
 
@@ -397,7 +397,7 @@ export const serviceRatingCopy = {
 
 export const humanCopy = {
   contact: (contact: EffectResults['load_store_contact']) =>
-    `需要人工服务的话，可以直接联系${contact.name}：\n电话：${contact.phone ?? '请到店咨询'}\n营业时间：${contact.hours ?? '以门店公告为准'}`,
+    `需要人工服务的话，可以直接联系${contact.name}：\n电话：${contact.phone ?? '请到店咨询'}\n营业时间：${contact.hours ?? '以门店公告为准'}${contact.address ? `\n地址：${contact.address}` : ''}`,
   guestHint: '回复「入会」加入会员，还可以在这里预约回电。',
   offer: '也可以请门店工作人员给您回电：回复「回电」；不需要就回复「不用」。',
   badOffer: '请回复「回电」或「不用」',
@@ -444,12 +444,19 @@ export const myVouchersCopy = {
   },
 };
 
-/** 门店: every store of the program with its phone and hours. */
+/** 门店: every store of the program with its address, phone and hours. */
 export const storesCopy = {
-  list(stores: readonly { name: string; phone?: string | undefined; hours?: string | undefined }[]): string {
+  list(
+    stores: readonly {
+      name: string;
+      phone?: string | undefined;
+      hours?: string | undefined;
+      address?: string | undefined;
+    }[],
+  ): string {
     const lines = stores.map(
       (store) =>
-        `${store.name}\n  电话：${store.phone ?? '请到店咨询'}\n  营业时间：${store.hours ?? '以门店公告为准'}`,
+        `${store.name}${store.address ? `\n  地址：${store.address}` : ''}\n  电话：${store.phone ?? '请到店咨询'}\n  营业时间：${store.hours ?? '以门店公告为准'}`,
     );
     return `我们的门店：\n${lines.join('\n')}\n需要门店同事回电请回复「人工」，回复「菜单」看全部功能。`;
   },

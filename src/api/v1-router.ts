@@ -3,6 +3,7 @@ import type { StaffApiKey } from '../config/staff-api-keys';
 import type { Services } from '../services/services';
 import { bookingsRouter } from './bookings.router';
 import { callbacksRouter } from './callbacks.router';
+import { complaintsRouter } from './complaints.router';
 import { campaignsRouter } from './campaigns.router';
 import { enrolmentRouter } from './enrolment.router';
 import { feedbackRouter } from './feedback.router';
@@ -36,6 +37,7 @@ export function v1Router(services: Services | null, staffKeys: readonly StaffApi
     api.use(vouchersRouter(services));
     api.use(feedbackRouter(services));
     api.use(callbacksRouter(services));
+    api.use(complaintsRouter(services));
     api.use(campaignsRouter(services));
     api.use(reportsRouter(services));
     api.use(bookingsRouter(services));

@@ -11,7 +11,8 @@ export const defaultProgramInput = deepFreeze({
   version: '2026-11-default',
   timezone: 'Asia/Shanghai',
   programName: '车主会员俱乐部',
-  // RULES.md gives no phone or hours: placeholders for the 人工 reply until a program file sets them.
+  // RULES.md gives no phone, hours or address: placeholders for 人工 and 门店 until a program file
+  // sets them.
   // Booking hours: RULES.md gives none; a typical service desk takes 4 cars per half hour, every day.
   stores: [
     {
@@ -19,6 +20,7 @@ export const defaultProgramInput = deepFreeze({
       name: '本店',
       phone: '400-800-1234',
       hours: '每天 8:30–18:00',
+      address: '上海市浦东新区示例路 88 号',
       booking: {
         services: ['maintenance', 'repair', 'body-paint', 'insurance', 'inspection'],
         weekdays: [1, 2, 3, 4, 5, 6, 7],
@@ -181,4 +183,6 @@ export const defaultProgramInput = deepFreeze({
     changeCutoffMinutes: 120,
     closedDates: ['2027-01-01', '2027-02-06', '2027-02-07', '2027-02-08'],
   },
+  // RULES.md gives no call-back time for complaints: the next working day.
+  complaints: { callBackWithinHours: 24 },
 } satisfies ProgramInput);

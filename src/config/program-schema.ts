@@ -313,12 +313,14 @@ const bookingsSchema = z.strictObject({
   closedDates,
 });
 
-// `phone` and `hours` are what 人工 tells members; optional, so existing program files stay valid.
+// `phone`, `hours` and `address` are what 人工 and 门店 tell members; optional, so existing program
+// files stay valid.
 const storeSchema = z.strictObject({
   id: storeId,
   name: text,
   phone: storePhone.optional(),
   hours: text.pipe(z.string().max(60, 'must be at most 60 characters')).optional(),
+  address: text.pipe(z.string().max(80, 'must be at most 80 characters')).optional(),
   booking: bookingStoreSchema.optional(),
 });
 
@@ -487,6 +489,11 @@ export const programSchema = z
       at: timeOfDay,
     }),
     bookings: bookingsSchema.optional(),
+    /**
+     * 投诉 in the chat: the member is told the store calls back within this many hours. Optional:
+     * versions published before complaints existed have none (then 24).
+     */
+    complaints: z.strictObject({ callBackWithinHours: wholeNumber(1, 720) }).optional(),
   })
   .superRefine((program, ctx) => {
     const tierCodes = new Set(program.tiers.map((tier) => tier.code));

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { OfferedReward } from '../rules/catalogue-offer';
+import type { ProgramFacts } from '../rules/program-facts';
 import type { ReferralTerms } from '../rules/referral-terms';
 
 /**
@@ -46,6 +47,10 @@ export const effectSchema = z.discriminatedUnion('type', [
   z.strictObject({ type: z.literal('record_feedback_comment'), feedbackId: z.string(), comment: z.string() }),
   z.strictObject({ type: z.literal('load_store_contact') }),
   z.strictObject({ type: z.literal('request_callback'), note: z.string().nullable(), requestId: z.string() }),
+  /** 投诉: recorded once per message (`requestId`), with the member's recent messages; the store is alerted. */
+  z.strictObject({ type: z.literal('record_complaint'), text: z.string().min(1), requestId: z.string() }),
+  /** The program's numbers a question about it is answered from (tiers, earning, expiry…). */
+  z.strictObject({ type: z.literal('load_program_facts') }),
 ]);
 export type Effect = z.infer<typeof effectSchema>;
 export type EffectType = Effect['type'];
@@ -127,8 +132,10 @@ export interface EffectResults {
     | { ok: false; reason: 'already_rated' | 'none_open' }
     | { ok: false; reason: 'out_of_range'; max: number };
   record_feedback_comment: { saved: boolean };
-  load_store_contact: { name: string; phone: string | null; hours: string | null };
+  load_store_contact: { name: string; phone: string | null; hours: string | null; address: string | null };
   request_callback: { ok: true };
+  record_complaint: { callBackWithinHours: number; store: EffectResults['load_store_contact'] };
+  load_program_facts: ProgramFacts;
 }
 
 export type EffectResult = { [T in EffectType]: { type: T; value: EffectResults[T] } }[EffectType];

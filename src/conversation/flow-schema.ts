@@ -12,10 +12,21 @@ export interface StepContext {
   member: { id: string; name: string | null } | null;
   timeZone: string;
   today: LocalDate;
-  /** The program's stores, for questions like "which store?" and for 门店 (phone, hours). */
-  stores: readonly { id: string; name: string; phone?: string | undefined; hours?: string | undefined }[];
+  /** The program's stores, for questions like "which store?" and for 门店 (phone, hours, address). */
+  stores: readonly {
+    id: string;
+    name: string;
+    phone?: string | undefined;
+    hours?: string | undefined;
+    address?: string | undefined;
+  }[];
   /** The inbound message being handled: stable across re-deliveries, so a good idempotency key. */
   messageId: string;
+  /**
+   * What the member wrote in that message (absent for clicks and photos): a flow it opens can take
+   * what it already says (a complaint, a question about the program) instead of asking again.
+   */
+  text?: string | undefined;
 }
 
 /** Where a step leads: replies to send, data to merge, and the next step (null ends the flow). */

@@ -8,6 +8,7 @@ import { LEAVE_FLOW_SCORE, type RoutedIntent, understandMessage } from './intent
 import type { Reply } from './reply';
 import type { RuntimeCopy } from './runtime-copy';
 import { emptySession, type FlowState, type Session } from './session';
+import { smalltalkTopic } from './smalltalk';
 
 /** A session idle for longer than this is over: the member is told, and starts afresh. */
 export const SESSION_TIMEOUT_MS = 10 * 60_000;
@@ -61,6 +62,8 @@ class StepRun {
   private misses: number;
   /** The choices the previous step offered (forgotten when the session timed out). */
   private readonly offered: readonly IntentId[];
+  /** What the member wrote in this message ('' for clicks, photos and effect results). */
+  private text = '';
 
   constructor(
     private readonly session: Session,
@@ -97,6 +100,7 @@ class StepRun {
       this.onImage(input);
       return;
     }
+    this.text = input.text;
     const command = matchCommand(input.text);
     if (command === 'cancel') {
       this.cancel();
@@ -164,6 +168,11 @@ class StepRun {
       this.say(this.ctx.copy.unknown(this.ctx.member !== null));
       return;
     }
+    // 你好, 谢谢, 在吗, 好的, 👍: answered as what they are, before 你好 is taken for the menu.
+    if (smalltalkTopic(text)) {
+      this.startIntent('smalltalk');
+      return;
+    }
     const keyword = matchIntent(text, { mode: 'strict' }) ?? matchMenuNumber(text);
     if (keyword) {
       this.startIntent(keyword);
@@ -220,7 +229,7 @@ class StepRun {
       return;
     }
     if (intent === 'smalltalk') {
-      this.say(this.ctx.copy.smalltalk(isMember));
+      this.say(this.ctx.copy.smalltalk(smalltalkTopic(this.text), isMember));
       this.hintResume();
       return;
     }

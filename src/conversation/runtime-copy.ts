@@ -1,4 +1,5 @@
 import type { IntentId } from './intents/intent-id';
+import type { SmalltalkTopic } from './smalltalk';
 
 /** The runtime's own words (menu, cancel, timeout…); flows supply them from `flows/copy/`. */
 export interface RuntimeCopy {
@@ -26,8 +27,8 @@ export interface RuntimeCopy {
   notUnderstood(first: string, second: string): string;
   /** The second misunderstanding in a row: said before the 人工 flow starts. */
   escalate: string;
-  /** 你好, 谢谢, 在吗, 好的: a short friendly answer with the menu hint. */
-  smalltalk(isMember: boolean): string;
+  /** 你好, 谢谢, 在吗, 好的…: a short friendly answer that fits (null: small talk of another kind), with the menu hint. */
+  smalltalk(topic: SmalltalkTopic | null, isMember: boolean): string;
   /** A bad answer: the reason, then the question again. */
   retry(reason: string): string;
 }

@@ -12,10 +12,13 @@ import type { Session } from '../conversation/session';
 import { SessionStore } from '../conversation/session-store';
 import type { MemberRecord } from '../data/models/member-model';
 import { explainEntry } from '../rules/explain-entry';
+import { programFacts } from '../rules/program-facts';
 import { referralTerms } from '../rules/referral-terms';
 import { localDateOf } from '../rules/zoned-time';
 import { chatCatalogue } from './chat-catalogue';
 import { ChatEnrolment } from './chat-enrolment';
+import { recordComplaint } from './conversation/complaint-effects';
+import { storeContact } from './conversation/store-contact';
 import { intentModel } from './intent-examples';
 import { MarketingConsentService } from './marketing-consent-service';
 import { MemberCarService } from './member-car-service';
@@ -288,13 +291,9 @@ export class ConversationService {
       member: member ? { id: member._id, name: member.name } : null,
       timeZone,
       today: localDateOf(now, timeZone),
-      stores: program.stores.map((store) => ({
-        id: store.id,
-        name: store.name,
-        phone: store.phone,
-        hours: store.hours,
-      })),
+      stores: program.stores,
       messageId: message.id,
+      ...(input.type === 'text' ? { text: input.text } : {}),
       flows: allFlows,
       copy: runtimeCopy,
       classify: (text) => intentModel().classify(text),
@@ -338,8 +337,12 @@ export class ConversationService {
         return { type: effect.type, value: await this.signup.rebind(effect.mobile, userId) };
       case 'enrol':
         return { type: effect.type, value: await this.signup.enrol(effect.form, userId) };
-      case 'load_store_contact':
-        return { type: effect.type, value: await this.storeContact(memberId) };
+      case 'load_store_contact': {
+        const { id: _id, ...contact } = await storeContact(this.deps.services, memberId);
+        return { type: effect.type, value: contact };
+      }
+      case 'load_program_facts':
+        return { type: effect.type, value: programFacts(this.deps.services.program.current()) };
     }
     // Every other effect acts for the member the runtime already checked is there.
     if (!memberId) throw new Error(`effect ${effect.type} needs a member`);
@@ -417,6 +420,8 @@ export class ConversationService {
       case 'request_callback':
         await this.requestCallback(memberId, effect.note, effect.requestId);
         return { type: effect.type, value: { ok: true } };
+      case 'record_complaint':
+        return { type: effect.type, value: await recordComplaint(services, this.recent, memberId, effect) };
     }
   }
 
@@ -443,19 +448,6 @@ export class ConversationService {
     const inRange = rating <= services.program.current().care.postService.maxRating;
     if (state === null || (!inRange && state !== 'unanswered')) return session;
     return runStep(session, { type: 'intent', intent: 'rate_service' }, ctx, now).session;
-  }
-
-  /** The member's home store (the program's first store for people not yet members). */
-  private async storeContact(memberId: string | null): Promise<EffectResults['load_store_contact']> {
-    const { services } = this.deps;
-    const stores = services.program.current().stores;
-    const member = memberId
-      ? await services.db.members
-          .findById(memberId, { homeStoreId: 1 })
-          .lean<Pick<MemberRecord, 'homeStoreId'>>()
-      : null;
-    const store = stores.find((candidate) => candidate.id === member?.homeStoreId) ?? stores[0]!;
-    return { name: store.name, phone: store.phone ?? null, hours: store.hours ?? null };
   }
 
   private async requestCallback(memberId: string, note: string | null, requestId: string): Promise<void> {

@@ -64,6 +64,7 @@ export class ErasureService {
     // What the member wrote to staff goes too; ratings stay (anonymous once the member is erased).
     await db.followUp.feedback.updateMany({ memberId }, { $set: { comment: null } });
     await db.followUp.callbacks.updateMany({ memberId }, { $set: { note: null, recentMessages: [] } });
+    await db.followUp.complaints.updateMany({ memberId }, { $set: { text: '', recentMessages: [] } });
     // The WeChat account goes too: the binding history records it (as a hash), in the same update.
     // Filtered on the account read, so a re-bind in between is retried rather than mis-recorded.
     let erased: MemberRecord | null = null;

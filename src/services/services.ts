@@ -23,6 +23,7 @@ import { RedemptionService } from './redemption-service';
 import { ReferralService } from './referral-service';
 import { ReportService } from './report-service';
 import { RewardService } from './reward-service';
+import { ComplaintService } from './complaint-service';
 import { ServiceFeedbackService } from './service-feedback-service';
 import { TransactionService } from './transaction-service';
 import { VoucherService } from './voucher-service';
@@ -56,6 +57,8 @@ export interface Services {
   feedback: ServiceFeedbackService;
   /** 人工: callback requests for staff (and alerts about members). */
   callbacks: CallbackService;
+  /** 投诉: members' complaints, a staff alert per store until handled. */
+  complaints: ComplaintService;
   /** The WeChat account a member is reached on: binding, re-binding, unfollowing, their history. */
   links: MemberLinkService;
   /** Staff reports (aggregations shaped into tables, charts and CSV). */
@@ -135,6 +138,7 @@ export function createServices(db: Database, program: ProgramSource, clock: Cloc
     massSend,
     feedback,
     callbacks,
+    complaints: new ComplaintService(ctx),
     links,
     reports,
     bookings: new BookingService(ctx),

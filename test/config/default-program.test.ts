@@ -40,6 +40,7 @@ describe('the default program (RULES.md)', () => {
         name: '本店',
         phone: '400-800-1234',
         hours: '每天 8:30–18:00',
+        address: '上海市浦东新区示例路 88 号',
         booking: {
           services: ['maintenance', 'repair', 'body-paint', 'insurance', 'inspection'],
           weekdays: [1, 2, 3, 4, 5, 6, 7],

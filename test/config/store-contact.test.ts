@@ -36,4 +36,29 @@ describe('stores: phone and hours (told by 人工)', () => {
     }
     expect(withStores([{ id: 'a', name: '浦东店', phone: 'call us' }])).toThrow(/stores.*phone/s);
   });
+
+  it('takes an address of up to 80 characters, trimmed; an empty or longer one names the field', () => {
+    const program = withStores([
+      { id: 'a', name: '浦东店', address: ' 上海市浦东新区张杨路 88 号 ' },
+      { id: 'b', name: '闵行店', address: '路'.repeat(80) },
+      { id: 'c', name: '嘉定店' },
+    ])();
+    expect(program.stores.map((store) => store.address ?? null)).toEqual([
+      '上海市浦东新区张杨路 88 号',
+      '路'.repeat(80),
+      null,
+    ]);
+    expect(withStores([{ id: 'a', name: '浦东店', address: '路'.repeat(81) }])).toThrow(/stores.*address/s);
+    expect(withStores([{ id: 'a', name: '浦东店', address: ' ' }])).toThrow(ConfigError);
+  });
+});
+
+describe('complaints: the call-back promise', () => {
+  it('defaults to 24 hours and takes 1 to 720', () => {
+    const parse = (complaints: object) => () => parseProgram(deepMerge(defaultProgramInput, { complaints }));
+    expect(parse({})().complaints).toEqual({ callBackWithinHours: 24 });
+    expect(parse({ callBackWithinHours: 4 })().complaints).toEqual({ callBackWithinHours: 4 });
+    expect(parse({ callBackWithinHours: 0 })).toThrow(/complaints.*callBackWithinHours/s);
+    expect(parse({ callBackWithinHours: 1.5 })).toThrow(ConfigError);
+  });
 });

@@ -128,10 +128,15 @@ describe('help, menu and what is not understood', () => {
     const key = 'help-member';
     await chat.insertMember(key);
     const guest = chat.newKey('help-guest');
-    for (const words of ['帮助', '菜单', '？', 'help', '你好', '在吗', 'bz', '怎么用']) {
+    for (const words of ['帮助', '菜单', '？', 'help', 'bz', '怎么用']) {
       expect(await chat.say(key, words), words).toContain(MEMBER_MENU);
       expect(await chat.say(guest, words), words).toContain(GUEST_MENU);
     }
+    // 你好 and 在吗 are small talk now: answered as such, with the menu hint.
+    expect(await chat.say(key, '在吗')).toBe('在的！有什么可以帮您？回复「菜单」看我能帮您做什么。');
+    expect(await chat.say(guest, '你好')).toBe(
+      '您好！我是会员小助手，回复「入会」加入会员，或回复「菜单」看我能帮您做什么。',
+    );
     for (const click of ['MENU_HELP', 'help']) {
       expect(await chat.act(key, { type: 'menu_click', key: click })).toContain(MEMBER_MENU);
     }

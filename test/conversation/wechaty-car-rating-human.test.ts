@@ -247,7 +247,7 @@ describe('人工', () => {
       const member = await chat.insertMember(key);
       const contact = await chat.say(key, words);
       expect(contact, words).toBe(
-        '需要人工服务的话，可以直接联系本店：\n电话：400-800-1234\n营业时间：每天 8:30–18:00\n也可以请门店工作人员给您回电：回复「回电」；不需要就回复「不用」。',
+        '需要人工服务的话，可以直接联系本店：\n电话：400-800-1234\n营业时间：每天 8:30–18:00\n地址：上海市浦东新区示例路 88 号\n也可以请门店工作人员给您回电：回复「回电」；不需要就回复「不用」。',
       );
       expect(await chat.say(key, '回电')).toContain('请用一句话说说想咨询什么');
       expect(await chat.say(key, '想预约周六上午保养')).toBe(

@@ -88,6 +88,13 @@ beforeAll(async () => {
       { text: '人工', at: new Date('2026-11-25T09:41:00+08:00') },
     ],
   });
+  await services.complaints.open({
+    requestKey: 'chat:complaint-test-1',
+    memberId: raterId,
+    storeId: 'main',
+    text: '洗车把座椅弄湿了，没人道歉',
+    recentMessages: [{ text: '洗车把座椅弄湿了，没人道歉', at: new Date('2026-11-25T09:45:00+08:00') }],
+  });
 
   browser = await launchChromium();
   page = await (await consoleContext(browser, { forAxe: true })).newPage();
@@ -269,6 +276,19 @@ describe('the staff console: the rest of the front desk', () => {
     const record = await db().followUp.feedback.findById('DMS-2001').lean();
     expect(record?.handledAt).not.toBeNull();
     expect(record?.handledBy).toMatchObject({ role: 'store', storeId: 'main' });
+  }, 30_000);
+
+  it('lists a complaint beside the rating alerts and marks it handled', async () => {
+    await page.getByRole('link', { name: '服务评价' }).click();
+    await expect.poll(heading).toBe('服务评价');
+    const complaints = page.getByRole('table', { name: /待处理的投诉/ });
+    await expect.poll(() => complaints.innerText()).toContain('洗车把座椅弄湿了，没人道歉');
+    expect(await complaints.innerText()).toContain('139****9000');
+    await expectAccessible(page, 'feedback with a complaint');
+    await complaints.getByRole('button', { name: '标记已处理：李娜 的投诉' }).click();
+    await expect.poll(() => page.getByText('没有待处理的投诉。').count()).toBe(1);
+    const stored = await db().followUp.complaints.findOne({ requestKey: 'chat:complaint-test-1' }).lean();
+    expect(stored?.handledBy).toMatchObject({ role: 'store', storeId: 'main' });
   }, 30_000);
 
   it('shows a callback request with the full number and recent messages, and marks it done', async () => {

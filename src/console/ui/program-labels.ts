@@ -17,6 +17,7 @@ export const PROGRAM_LABELS: Readonly<Record<string, string>> = {
   'stores[].name': '门店名称',
   'stores[].phone': '门店电话',
   'stores[].hours': '营业时间',
+  'stores[].address': '门店地址',
   'stores[].booking': '预约设置',
   'stores[].booking.services': '预约 · 可约服务',
   'stores[].booking.weekdays': '预约 · 营业星期（1 为周一）',
@@ -157,6 +158,8 @@ export const PROGRAM_LABELS: Readonly<Record<string, string>> = {
   'bookings.closedDates': '服务预约 · 全部门店休息日',
   nightlyRun: '夜间结算',
   'nightlyRun.at': '夜间结算 · 时间',
+  complaints: '投诉处理',
+  'complaints.callBackWithinHours': '投诉处理 · 门店几小时内回电',
 };
 
 /** The care messages by their key in the program (`care.<kind>`, `care.templates.<kind>`). */

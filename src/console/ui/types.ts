@@ -37,7 +37,9 @@ export interface ProgramFile {
     referrerOnFirstQualifyingPoints: number;
   };
   redemption: { pointsPerYuan: number };
-  stores: { id: string; name: string; phone?: string; hours?: string }[];
+  stores: { id: string; name: string; phone?: string; hours?: string; address?: string }[];
+  /** 投诉: how soon the store calls a complaining member back. */
+  complaints?: { callBackWithinHours: number };
   /** Care messages (service notices): when they go out, and each kind on or off with its timing. */
   care?: {
     sendAt: string;
@@ -435,6 +437,18 @@ export interface FeedbackSummary {
   ratingCounts: number[];
   alerts: number;
   openAlerts: number;
+}
+
+/** A member's complaint from the chat (`GET /complaints`): a staff alert until handled. */
+export interface Complaint {
+  id: string;
+  member: { id: string; name: string | null; mobile: string | null };
+  storeId: string;
+  text: string;
+  /** Oldest first. */
+  recentMessages: { text: string; at: string }[];
+  createdAt: string;
+  handledAt: string | null;
 }
 
 /** A 人工 callback request (`GET /callbacks`): the mobile is in full, calling back is the point. */

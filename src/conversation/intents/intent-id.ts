@@ -17,8 +17,12 @@ export const intentIds = [
   'signup',
   /** The member's open vouchers: code, name, expiry. */
   'my_vouchers',
-  /** The program's stores: phone and opening hours. */
+  /** The program's stores: address, phone and opening hours. */
   'stores',
+  /** 投诉: recorded with the member's recent messages; the store is alerted and calls back. */
+  'complaint',
+  /** A question about the program (tiers, earning, expiry…), answered with its numbers. */
+  'program_faq',
 ] as const;
 
 export type IntentId = (typeof intentIds)[number];

@@ -15,8 +15,20 @@ export interface IntentPhrases {
 
 export const intentTable: readonly IntentPhrases[] = [
   {
+    intent: 'program_faq',
+    exact: ['积分规则', '会员规则', '积分怎么算', '等级规则', '会员等级有哪些', '积分多久过期', '积分有效期'],
+    contains: ['积分规则', '会员规则', '等级规则', '有效期', '多久过期', '怎么升级'],
+    initials: ['jfgz'],
+  },
+  {
+    intent: 'complaint',
+    exact: ['投诉', '我要投诉', '我想投诉', '投诉门店', '投诉服务', '差评'],
+    contains: ['投诉', '差评'],
+    initials: [],
+  },
+  {
     intent: 'why',
-    exact: ['为什么', '为啥', '怎么算的', '积分怎么算'],
+    exact: ['为什么', '为啥', '怎么算的'],
     contains: ['为什么', '为啥', '怎么算', '怎么来的', '怎么这么少'],
     initials: ['wsm'],
   },

@@ -28,6 +28,8 @@ const promised: Record<string, IntentId | 'command' | 'answer'> = {
   我的券: 'my_vouchers',
   门店: 'stores',
   人工: 'human',
+  投诉: 'complaint',
+  积分规则: 'program_faq',
   退订: 'unsubscribe',
   订阅: 'subscribe',
   注销: 'erase',
@@ -86,7 +88,19 @@ describe('every keyword the copy promises', () => {
   const keywords = [...promisedKeywords()].sort();
 
   it('finds the promises, and each one is decided in this test', () => {
-    expect(keywords).toEqual(expect.arrayContaining(['查积分', '我的券', '人工', '菜单', '门店']));
+    expect(keywords).toEqual(
+      expect.arrayContaining([
+        '查积分',
+        '我的券',
+        '人工',
+        '菜单',
+        '门店',
+        '投诉',
+        '积分规则',
+        '我的车',
+        '积分没到账',
+      ]),
+    );
     expect(keywords.filter((word) => !(word in promised))).toEqual([]);
   });
 

@@ -8,7 +8,7 @@ import { formatDateTime, formatDecimal, formatInt } from '../format';
 import { canHandleFeedback } from '../roles';
 import { href } from '../route';
 import { useSession } from '../session';
-import type { Feedback, FeedbackSummary, Program } from '../types';
+import type { Complaint, Feedback, FeedbackSummary, Program } from '../types';
 import { useLoad } from '../use-load';
 
 /**
@@ -27,10 +27,11 @@ export function FeedbackPage() {
         title="服务评价"
         subtitle={
           counter
-            ? '保养、维修后会员在公众号给出的评分。低分提醒请尽快联系会员，处理后标记为已处理。'
+            ? '会员在公众号的投诉，和保养、维修后给出的评分。投诉和低分提醒请尽快联系会员，处理后标记为已处理。'
             : '各门店的服务评分汇总。'
         }
       />
+      {counter ? <Complaints /> : null}
       {counter ? <Alerts onHandled={() => setVersion((v) => v + 1)} /> : null}
       <Summary version={version} />
       {counter ? <AllRatings version={version} /> : null}
@@ -99,6 +100,105 @@ function Alerts({ onHandled }: { onHandled(): void }) {
           ]}
         />
       ) : alerts.loading ? (
+        <p class="muted">正在加载…</p>
+      ) : null}
+    </div>
+  );
+}
+
+/** 投诉 from the chat, alerts beside the low ratings: what the member said, and the messages before it. */
+function Complaints() {
+  const { api, program } = useSession();
+  const notify = useToast();
+  const complaints = useLoad(
+    () => api.get<{ complaints: Complaint[] }>('/complaints?handled=false').then((r) => r.complaints),
+    [],
+  );
+  const [handling, setHandling] = useState<string | null>(null);
+
+  const markHandled = async (item: Complaint) => {
+    setHandling(item.id);
+    try {
+      const done = await api.post<Complaint & { duplicate: boolean }>(
+        `/complaints/${encodeURIComponent(item.id)}/handled`,
+        {},
+      );
+      notify(done.duplicate ? '这条投诉之前已处理' : `已处理 ${item.member.name ?? '（未留姓名）'} 的投诉`);
+    } catch (err) {
+      notify(errorText(err), 'error');
+    } finally {
+      setHandling(null);
+      void complaints.reload();
+    }
+  };
+
+  return (
+    <div class="card">
+      <h2>待处理的投诉</h2>
+      <ErrorBox error={complaints.error} />
+      {complaints.data ? (
+        <DataTable
+          caption="待处理的投诉（最新的在前）"
+          rows={complaints.data}
+          rowKey={(c) => c.id}
+          empty="没有待处理的投诉。"
+          columns={[
+            { key: 'createdAt', label: '投诉时间', render: (c) => formatDateTime(c.createdAt) },
+            {
+              key: 'member',
+              label: '会员',
+              render: (c) => (
+                <>
+                  <a href={href('members', c.member.id)}>{c.member.name ?? '（未留姓名）'}</a>
+                  {c.member.mobile ? <span class="muted small block">{c.member.mobile}</span> : null}
+                </>
+              ),
+            },
+            {
+              key: 'text',
+              label: '投诉内容',
+              render: (c) => c.text || '（会员已注销）',
+            },
+            {
+              key: 'recent',
+              label: '之前的消息',
+              render: (c) =>
+                c.recentMessages.length ? (
+                  <ol class="messages">
+                    {c.recentMessages.map((message, i) => (
+                      <li key={`${message.at}-${i}`}>
+                        <span class="messages__at">{formatDateTime(message.at)}</span>
+                        <span class="bubble">{message.text}</span>
+                      </li>
+                    ))}
+                  </ol>
+                ) : (
+                  '—'
+                ),
+            },
+            {
+              key: 'store',
+              label: '门店',
+              render: (c) => program.stores.find((s) => s.id === c.storeId)?.name ?? c.storeId,
+            },
+            {
+              key: 'action',
+              label: '处理',
+              render: (c) => (
+                <button
+                  type="button"
+                  class="button button--small button--primary"
+                  disabled={handling === c.id}
+                  aria-label={`标记已处理：${c.member.name ?? '（未留姓名）'} 的投诉`}
+                  onClick={() => void markHandled(c)}
+                >
+                  标记已处理
+                </button>
+              ),
+            },
+          ]}
+        />
+      ) : complaints.loading ? (
         <p class="muted">正在加载…</p>
       ) : null}
     </div>
