@@ -1,9 +1,11 @@
 import type { Flow } from '../src/conversation/flow-schema';
 import { balanceFlow } from './balance.flow';
+import { bookingFlow } from './booking.flow';
 import { eraseFlow } from './erase.flow';
 import { historyFlow } from './history.flow';
 import { humanFlow } from './human.flow';
 import { missingPointsFlow } from './missing-points.flow';
+import { myBookingsFlow } from './my-bookings.flow';
 import { myCarFlow } from './my-car.flow';
 import { myVouchersFlow } from './my-vouchers.flow';
 import { redeemFlow } from './redeem.flow';
@@ -32,4 +34,6 @@ export const allFlows: readonly Flow[] = [
   humanFlow,
   myVouchersFlow,
   storesFlow,
+  bookingFlow,
+  myBookingsFlow,
 ];

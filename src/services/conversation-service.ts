@@ -15,6 +15,7 @@ import { explainEntry } from '../rules/explain-entry';
 import { referralTerms } from '../rules/referral-terms';
 import { localDateOf } from '../rules/zoned-time';
 import { chatCatalogue } from './chat-catalogue';
+import { BookingEffects } from './conversation/booking-effects';
 import { ChatEnrolment } from './chat-enrolment';
 import { intentModel } from './intent-examples';
 import { MarketingConsentService } from './marketing-consent-service';
@@ -417,6 +418,13 @@ export class ConversationService {
       case 'request_callback':
         await this.requestCallback(memberId, effect.note, effect.requestId);
         return { type: effect.type, value: { ok: true } };
+      case 'load_booking_options':
+      case 'load_booking_days':
+      case 'book':
+      case 'load_my_bookings':
+      case 'move_booking':
+      case 'cancel_booking':
+        return new BookingEffects(services).perform(effect, memberId);
     }
   }
 

@@ -19,6 +19,10 @@ export const intentIds = [
   'my_vouchers',
   /** The program's stores: phone and opening hours. */
   'stores',
+  /** 预约: book a service slot in chat. */
+  'booking',
+  /** 我的预约: the member's open bookings, to move or cancel (reached by its keywords). */
+  'my_bookings',
 ] as const;
 
 export type IntentId = (typeof intentIds)[number];

@@ -9,8 +9,7 @@ export type RoutedIntent = IntentId | 'smalltalk';
 /**
  * Model intents without a flow of their own go to the closest answer the assistant has:
  * 权益 → 查积分 (tier, free maintenance left, vouchers), a question about the program → 为什么
- * (how points are counted), a complaint or a booking → 人工 (store phone, hours, call-back
- * offer), 活动 → 人工 (the store knows its events). Nothing dead-ends.
+ * (how points are counted), a complaint → 人工 (store phone, hours, call-back offer), 活动 → 人工 (the store knows its events). Nothing dead-ends.
  */
 const ROUTE: Record<Exclude<ModelIntent, 'none'>, RoutedIntent> = {
   balance: 'balance',
@@ -32,7 +31,7 @@ const ROUTE: Record<Exclude<ModelIntent, 'none'>, RoutedIntent> = {
   benefits: 'balance',
   program_faq: 'why',
   complaint: 'human',
-  booking: 'human',
+  booking: 'booking',
   events: 'human',
 };
 

@@ -32,6 +32,8 @@ export interface BookingRecord {
   day: string;
   time: string;
   mileageKm: number | null;
+  /** The member chose to pay with a free maintenance (used at check-in); absent on older records. */
+  useFreeMaintenance?: boolean;
   channel: 'member' | 'staff';
   status: BookingStatus;
   openDayKey: string | null;
@@ -54,6 +56,7 @@ const bookingSchema = new Schema<BookingRecord>(
     day: { type: String, required: true },
     time: { type: String, required: true },
     mileageKm: { type: Number, default: null },
+    useFreeMaintenance: { type: Boolean, default: false },
     channel: { type: String, required: true },
     status: { type: String, required: true },
     openDayKey: { type: String, default: null },

@@ -32,6 +32,8 @@ export interface CreateBookingInput {
   serviceId: string;
   slotStart: Date;
   mileageKm: number | null;
+  /** The member chose to pay with a free maintenance (used at check-in); default false. */
+  useFreeMaintenance?: boolean;
   actor: BookingActor;
 }
 
@@ -105,6 +107,7 @@ export class BookingService {
       day: decision.day,
       time: decision.time,
       mileageKm: input.mileageKm,
+      useFreeMaintenance: input.useFreeMaintenance ?? false,
       channel: input.actor.channel,
       status: 'pending',
       openDayKey: `${plate}|${decision.day}`,

@@ -12,6 +12,7 @@ export interface BookingView {
   day: string;
   time: string;
   mileageKm: number | null;
+  useFreeMaintenance: boolean;
   channel: 'member' | 'staff';
   status: BookingRecord['status'];
   statusName: string;
@@ -37,6 +38,7 @@ export function bookingView(record: BookingRecord): BookingView {
     day: record.day,
     time: record.time,
     mileageKm: record.mileageKm,
+    useFreeMaintenance: record.useFreeMaintenance === true,
     channel: record.channel,
     status: record.status,
     statusName: statusNamesZh[record.status],
