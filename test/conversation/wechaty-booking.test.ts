@@ -38,7 +38,7 @@ async function freeAt(day: string, hhmm: string): Promise<number> {
 
 /** Fills a slot to capacity with other members' bookings made by staff. */
 async function fill(day: string, hhmm: string): Promise<void> {
-  for (let i = 0; (await freeAt(day, hhmm)) > 0; i++) {
+  while ((await freeAt(day, hhmm)) > 0) {
     const plate = newPlate('苏E');
     const other = await chat.api.insertMember({ vehicles: [newVehicle(plate, null)] });
     const outcome = await services().bookings.create({
@@ -110,6 +110,25 @@ describe('预约', () => {
       `没能预约：${plate} 在 2026-12-09 已有预约，可改约或取消后再约。如需帮助请致电 400-800-1234。回复「预约」重新选择，或回复「我的预约」查看已有预约。`,
     );
     expect(await bookingsOf(m._id)).toHaveLength(1);
+  });
+
+  it('is keyed by the 预约 that started it: a confirmation retried from the same session books once', async () => {
+    const key = chat.newKey('retry');
+    const m = await member(key);
+    await chat.say(key, '预约');
+    await chat.say(key, '2');
+    await chat.say(key, '2');
+    await chat.say(key, '5');
+    await chat.say(key, '跳过');
+    // The session as it stood before 确认 (as if the turn that booked had never saved its end).
+    const redis = chat.api.runtime.redis;
+    const before = await redis.get(chat.sessionKey(key));
+    expect(before).not.toBeNull();
+    const first = await chat.say(key, '确认');
+    expect(first).toContain('预约成功！');
+    await redis.set(chat.sessionKey(key), before!, 'PX', 600_000);
+    expect(await chat.say(key, '确认')).toBe(first);
+    expect(await bookingsOf(m._id)).toEqual([expect.objectContaining({ status: 'booked', time: '10:30' })]);
   });
 
   it('routes 预约保养, 约个时间做保养, 我要修车 to 预约 and 改预约, 取消预约 to 我的预约', async () => {
