@@ -142,7 +142,7 @@ describe('预约', () => {
       expect(await chat.say(key, words), words).toBe('您现在没有待到店的预约。回复「预约」约个时间。');
     }
     expect(await chat.say(key, '菜单')).toContain(
-      '预约保养、维修：回复「预约」；改期或取消：回复「我的预约」',
+      '预约保养、维修：回复「预约」\n改期或取消预约：回复「我的预约」',
     );
   });
 
