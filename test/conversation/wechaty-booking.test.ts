@@ -227,6 +227,31 @@ describe('我的预约', () => {
     expect(await chat.say(key, '我的预约')).toBe('您现在没有待到店的预约。回复「预约」约个时间。');
   });
 
+  it('改期 into a slot taken meanwhile: the nearest free ones, and the booking keeps its place until moved', async () => {
+    const key = chat.newKey('move-full');
+    const m = await member(key);
+    await chat.say(key, '预约');
+    await chat.say(key, '2');
+    await chat.say(key, '6');
+    await chat.say(key, '5'); // 12月13日 10:30
+    await chat.say(key, '跳过');
+    expect(await chat.say(key, '确认')).toContain('12月13日 周日 10:30，维修');
+    await chat.say(key, '我的预约');
+    await chat.say(key, '改期');
+    await chat.say(key, '4');
+    expect(await chat.say(key, '返回')).toContain('请选择日期');
+    expect(await chat.say(key, '4')).toContain('12月11日 周五可约的时间');
+    await fill('2026-12-11', '08:30');
+    expect(await chat.say(key, '1')).toBe(
+      '这个时间刚刚约满了。离它最近的空位：\n1. 12月11日 周五 09:00\n2. 12月11日 周五 09:30\n3. 12月11日 周五 10:00\n回复序号选择，回复「换一天」重新选日期。',
+    );
+    expect(await bookingsOf(m._id)).toEqual([expect.objectContaining({ day: '2026-12-13', time: '10:30' })]);
+    expect(await chat.say(key, '2')).toContain('新时间：12月11日 周五 09:30，维修');
+    expect(await bookingsOf(m._id)).toEqual([
+      expect.objectContaining({ status: 'booked', day: '2026-12-11', time: '09:30' }),
+    ]);
+  });
+
   it('with several bookings asks which one first', async () => {
     const key = chat.newKey('several');
     const [a, b] = [newPlate(), newPlate('沪C')];
