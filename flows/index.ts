@@ -1,10 +1,12 @@
 import type { Flow } from '../src/conversation/flow-schema';
 import { balanceFlow } from './balance.flow';
 import { complaintFlow } from './complaint.flow';
+import { bookingFlow } from './booking.flow';
 import { eraseFlow } from './erase.flow';
 import { historyFlow } from './history.flow';
 import { humanFlow } from './human.flow';
 import { missingPointsFlow } from './missing-points.flow';
+import { myBookingsFlow } from './my-bookings.flow';
 import { myCarFlow } from './my-car.flow';
 import { myVouchersFlow } from './my-vouchers.flow';
 import { programFaqFlow } from './program-faq.flow';
@@ -36,4 +38,6 @@ export const allFlows: readonly Flow[] = [
   storesFlow,
   complaintFlow,
   programFaqFlow,
+  bookingFlow,
+  myBookingsFlow,
 ];

@@ -51,6 +51,29 @@ export const effectSchema = z.discriminatedUnion('type', [
   z.strictObject({ type: z.literal('record_complaint'), text: z.string().min(1), requestId: z.string() }),
   /** The program's numbers a question about it is answered from (tiers, earning, expiry…). */
   z.strictObject({ type: z.literal('load_program_facts') }),
+  /** 预约: the member's cars, the stores taking bookings and their services, a suggested service. */
+  z.strictObject({ type: z.literal('load_booking_options') }),
+  /** The next open days of a store for a service, each with its free slots. */
+  z.strictObject({ type: z.literal('load_booking_days'), storeId: z.string(), serviceId: z.string() }),
+  z.strictObject({
+    type: z.literal('book'),
+    requestId: z.string(),
+    plate: z.string(),
+    storeId: z.string(),
+    serviceId: z.string(),
+    slotStart: z.iso.datetime(),
+    mileageKm: z.number().int().nonnegative().nullable(),
+    useFreeMaintenance: z.boolean(),
+  }),
+  /** 我的预约: the member's open bookings, soonest first. */
+  z.strictObject({ type: z.literal('load_my_bookings') }),
+  z.strictObject({
+    type: z.literal('move_booking'),
+    bookingId: z.string(),
+    requestId: z.string(),
+    slotStart: z.iso.datetime(),
+  }),
+  z.strictObject({ type: z.literal('cancel_booking'), bookingId: z.string(), requestId: z.string() }),
 ]);
 export type Effect = z.infer<typeof effectSchema>;
 export type EffectType = Effect['type'];
@@ -136,6 +159,68 @@ export interface EffectResults {
   request_callback: { ok: true };
   record_complaint: { callBackWithinHours: number; store: EffectResults['load_store_contact'] };
   load_program_facts: ProgramFacts;
+  load_booking_options: BookingEffectResults['load_booking_options'];
+  load_booking_days: BookingEffectResults['load_booking_days'];
+  book: BookingEffectResults['book'];
+  load_my_bookings: BookingEffectResults['load_my_bookings'];
+  move_booking: BookingEffectResults['move_booking'];
+  cancel_booking: BookingEffectResults['cancel_booking'];
+}
+
+/** A bookable slot as the chat offers it (`start` an ISO instant, `day` YYYY-MM-DD, `time` HH:MM). */
+export interface ChatSlot {
+  start: string;
+  day: string;
+  time: string;
+  free: number;
+}
+
+/** A booking as the chat tells it. */
+export interface ChatBooking {
+  id: string;
+  number: string;
+  plate: string;
+  storeId: string;
+  storeName: string;
+  /** The store's address when the program has one, else null (the phone is told instead). */
+  address: string | null;
+  phone: string | null;
+  serviceId: string;
+  serviceName: string;
+  day: string;
+  time: string;
+  slotStart: string;
+  useFreeMaintenance: boolean;
+}
+
+/** A booking refused: the service's Chinese reason; a full slot comes with the nearest free ones. */
+export type ChatBookingRefusal =
+  | { ok: false; reason: 'slot_full'; message: string; alternatives: ChatSlot[] }
+  | { ok: false; reason: string; message: string; phone: string | null };
+
+export interface BookingEffectResults {
+  load_booking_options:
+    | { ok: false; reason: 'bookings_off' | 'no_store' | 'no_car' }
+    | {
+        ok: true;
+        cars: { plate: string; model: string | null }[];
+        /** Stores taking bookings, the member's home store first. */
+        stores: {
+          id: string;
+          name: string;
+          services: { id: string; name: string; freeMaintenance: boolean }[];
+        }[];
+        freeMaintenanceLeft: number;
+        /** From a care reminder the member was sent lately (maintenance due → 保养…), or null. */
+        suggested: { serviceId: string; plate: string | null } | null;
+      };
+  load_booking_days:
+    | { ok: true; days: { date: string; free: number; slots: ChatSlot[] }[] }
+    | { ok: false; message: string };
+  book: { ok: true; duplicate: boolean; booking: ChatBooking } | ChatBookingRefusal;
+  load_my_bookings: { bookings: (ChatBooking & { changeable: boolean })[]; cutoffMinutes: number };
+  move_booking: { ok: true; booking: ChatBooking } | ChatBookingRefusal;
+  cancel_booking: { ok: true; booking: ChatBooking } | ChatBookingRefusal;
 }
 
 export type EffectResult = { [T in EffectType]: { type: T; value: EffectResults[T] } }[EffectType];

@@ -31,13 +31,13 @@ export function careDeliveryRequest(message: CareMessage): DeliveryRequestInput 
     case 'insurance_renewal':
       return {
         ...base,
-        text: `{name}，您的爱车${plate(facts.plate)}保险将于 {date} 到期。到店续保还能赚积分，回复「人工」我们帮您办理。`,
+        text: `{name}，您的爱车${plate(facts.plate)}保险将于 {date} 到期。到店续保还能赚积分，回复「预约」约个时间来店咨询。`,
         values: { date: String(facts.date) },
       };
     case 'inspection_due':
       return {
         ...base,
-        text: `{name}，您的爱车${plate(facts.plate)}年检将于 {date} 到期，别忘了预约哦。回复「人工」我们帮您安排。`,
+        text: `{name}，您的爱车${plate(facts.plate)}年检将于 {date} 到期，回复「预约」在线预约年检代办。`,
         values: { date: String(facts.date) },
       };
     case 'points_expiring':
@@ -64,8 +64,8 @@ export function careDeliveryRequest(message: CareMessage): DeliveryRequestInput 
 
 /**
  * Ahead of the day: when to come (by the months since the last service, or by the member's own
- * driving); on the day: that it is time. Both say how to book (人工 gives the store's phone and a
- * callback) and, when mileage matters, how to correct it (我的车).
+ * driving); on the day: that it is time. Both say how to book (预约 starts the booking with 保养
+ * chosen) and, when mileage matters, how to correct it (我的车).
  */
 function maintenanceText(facts: CareMessage['facts']): string {
   const car = `爱车${plate(facts.plate)}`;
@@ -73,12 +73,12 @@ function maintenanceText(facts: CareMessage['facts']): string {
   const byMileage = facts.by === 'mileage';
   if (Number(facts.daysBefore) === 0) {
     return byMileage
-      ? `{name}，按行驶里程估算，您的${car}已到保养里程（上次保养：${last}），建议尽快到店保养。回复「人工」帮您预约，里程不准可回复「我的车」更新。`
-      : `{name}，您的${car}今天到了建议保养的时间（上次保养：${last}）。回复「人工」帮您预约保养。`;
+      ? `{name}，按行驶里程估算，您的${car}已到保养里程（上次保养：${last}），建议尽快到店保养。回复「预约」在线约时间，里程不准可回复「我的车」更新。`
+      : `{name}，您的${car}今天到了建议保养的时间（上次保养：${last}）。回复「预约」在线预约保养。`;
   }
   return byMileage
-    ? `{name}，按行驶里程估算，您的${car}约在 {date} 到保养里程（上次保养：${last}）。回复「人工」帮您预约，里程不准可回复「我的车」更新。`
-    : `{name}，您的${car}建议在 {date} 前做下一次保养（上次保养：${last}）。回复「人工」帮您预约。`;
+    ? `{name}，按行驶里程估算，您的${car}约在 {date} 到保养里程（上次保养：${last}）。回复「预约」在线约时间，里程不准可回复「我的车」更新。`
+    : `{name}，您的${car}建议在 {date} 前做下一次保养（上次保养：${last}）。回复「预约」在线约时间。`;
 }
 
 /** `2026-06-01` → `2026年6月1日`. */

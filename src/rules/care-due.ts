@@ -36,6 +36,11 @@ export interface CareMessage {
   readonly sendAt: Date;
   /** Values for the message template ({date}, {expiringPoints}, {plate}…). */
   readonly facts: Readonly<Record<string, string | number | boolean>>;
+  /**
+   * Set when the scan decided not to send it (`already_booked`: the car has an open booking for
+   * what it is about); delivery records it as skipped with this reason.
+   */
+  readonly skipReason?: 'already_booked';
 }
 
 /** The instant of `care.sendAt` on a local date. */

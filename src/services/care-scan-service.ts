@@ -1,3 +1,6 @@
+import { openStatuses } from '../bookings/booking-transitions';
+import { careBookingKinds, type OpenCarBooking, reminderCoveredByBooking } from '../bookings/care-booking';
+import type { BookingRecord } from '../data/models/booking-model';
 import type { MemberRecord } from '../data/models/member-model';
 import type { VoucherRecord } from '../data/models/voucher-model';
 import {
@@ -51,9 +54,18 @@ export class CareScanService {
       ).map((kind) => [kind, { membersRead: 0, messages: 0 }]),
     ) as CareScanCounts;
     const emit = async (messages: readonly (CareMessage | null)[]) => {
+      let bookings: OpenCarBooking[] | null = null;
       for (const message of messages) {
         if (!message) continue;
         counts[message.kind].messages++;
+        if (careBookingKinds.includes(message.kind)) {
+          // A reminder about what the car is already booked for goes to delivery as skipped.
+          bookings ??= await this.openBookings(message.memberId, now);
+          if (reminderCoveredByBooking(message, bookings, now)) {
+            await sink({ ...message, skipReason: 'already_booked' });
+            continue;
+          }
+        }
         await sink(message);
       }
     };
@@ -149,6 +161,17 @@ export class CareScanService {
 
     this.ctx.logger.info({ at: now.toISOString(), counts }, 'care scans finished');
     return counts;
+  }
+
+  /** The member's open bookings still ahead (booked or confirmed). */
+  private async openBookings(memberId: string, now: Date): Promise<OpenCarBooking[]> {
+    const records = await this.ctx.db.bookings.bookings
+      .find(
+        { memberId, status: { $in: openStatuses }, slotStart: { $gt: now } },
+        { plate: 1, serviceId: 1, slotStart: 1 },
+      )
+      .lean<Pick<BookingRecord, 'plate' | 'serviceId' | 'slotStart'>[]>();
+    return records.map((r) => ({ plate: r.plate, serviceId: r.serviceId, slotStart: new Date(r.slotStart) }));
   }
 
   private members(filter: Record<string, unknown>) {

@@ -13,6 +13,8 @@ export interface CareRunCounts {
   duplicates: number;
   invalid: number;
   giftVouchers: number;
+  /** Recorded as skipped without sending (`already_booked`). */
+  skipped: number;
 }
 
 /**
@@ -29,7 +31,7 @@ export class CareService {
   ) {}
 
   async runDaily(now: Date): Promise<CareRunCounts> {
-    const counts = { enqueued: 0, duplicates: 0, invalid: 0, giftVouchers: 0 };
+    const counts = { enqueued: 0, duplicates: 0, invalid: 0, giftVouchers: 0, skipped: 0 };
     const scans = await this.scans.scan(now, async (message) => {
       if (message.kind === 'birthday' && message.facts.giftVoucher === true) {
         await this.giveBirthdayGift(message, now);
@@ -40,6 +42,11 @@ export class CareService {
         message,
         this.ctx.program.current().care.templates,
       );
+      if (message.skipReason) {
+        const skipped = await this.delivery.recordSkipped(request, message.skipReason);
+        if (skipped.ok && skipped.status === 'enqueued') counts.skipped++;
+        return;
+      }
       const outcome = await this.delivery.enqueue(request);
       if (!outcome.ok) {
         counts.invalid++;

@@ -16,6 +16,7 @@ import { programFacts } from '../rules/program-facts';
 import { referralTerms } from '../rules/referral-terms';
 import { localDateOf } from '../rules/zoned-time';
 import { chatCatalogue } from './chat-catalogue';
+import { BookingEffects } from './conversation/booking-effects';
 import { ChatEnrolment } from './chat-enrolment';
 import { recordComplaint } from './conversation/complaint-effects';
 import { storeContact } from './conversation/store-contact';
@@ -422,6 +423,13 @@ export class ConversationService {
         return { type: effect.type, value: { ok: true } };
       case 'record_complaint':
         return { type: effect.type, value: await recordComplaint(services, this.recent, memberId, effect) };
+      case 'load_booking_options':
+      case 'load_booking_days':
+      case 'book':
+      case 'load_my_bookings':
+      case 'move_booking':
+      case 'cancel_booking':
+        return new BookingEffects(services).perform(effect, memberId);
     }
   }
 

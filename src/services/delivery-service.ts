@@ -146,7 +146,15 @@ export class DeliveryService {
     return { ok: true, key: recorded.key, outcome, record: await this.find(recorded.key) };
   }
 
-  private async record(input: DeliveryRequestInput): Promise<EnqueueOutcome> {
+  /**
+   * Records a message the producer decided not to send (a care reminder about what is already
+   * booked) as `skipped` with `reason`, under its key: counted and visible like other skips.
+   */
+  recordSkipped(input: DeliveryRequestInput, reason: string): Promise<EnqueueOutcome> {
+    return this.record(input, reason);
+  }
+
+  private async record(input: DeliveryRequestInput, skipped: string | null = null): Promise<EnqueueOutcome> {
     const parsed = deliveryRequestSchema.safeParse(input);
     if (!parsed.success) {
       return {
@@ -158,7 +166,10 @@ export class DeliveryService {
     const request = parsed.data;
     const now = this.ctx.clock();
     try {
-      await this.ctx.db.delivery.deliveries.create(newDeliveryRecord(request, now));
+      const record = newDeliveryRecord(request, now);
+      await this.ctx.db.delivery.deliveries.create(
+        skipped ? { ...record, status: 'skipped', reason: skipped } : record,
+      );
     } catch (err) {
       if (!isDuplicateKeyError(err)) throw err;
       const existing = await this.ctx.db.delivery.deliveries

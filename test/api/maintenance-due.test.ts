@@ -195,7 +195,7 @@ describe('maintenance-due reminders in the nightly care step', () => {
       kind: 'maintenance_due',
     });
     expect(sentTo(m.openid)).toEqual([
-      `${m.name}，您的爱车（沪A12345）建议在 2026年9月10日 前做下一次保养（上次保养：2026年3月10日）。回复「人工」帮您预约。`,
+      `${m.name}，您的爱车（沪A12345）建议在 2026年9月10日 前做下一次保养（上次保养：2026年3月10日）。回复「预约」在线约时间。`,
     ]);
 
     const rerun = await nightly('2026-09-03', m);

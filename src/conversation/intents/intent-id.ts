@@ -23,6 +23,10 @@ export const intentIds = [
   'complaint',
   /** A question about the program (tiers, earning, expiry…), answered with its numbers. */
   'program_faq',
+  /** 预约: book a service slot in chat. */
+  'booking',
+  /** 我的预约: the member's open bookings, to move or cancel (reached by its keywords). */
+  'my_bookings',
 ] as const;
 
 export type IntentId = (typeof intentIds)[number];

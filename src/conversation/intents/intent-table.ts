@@ -27,6 +27,18 @@ export const intentTable: readonly IntentPhrases[] = [
     initials: [],
   },
   {
+    intent: 'my_bookings',
+    exact: ['我的预约', '改预约', '取消预约', '改约', '查预约', '预约改期', '改期', '预约记录'],
+    contains: ['我的预约', '改预约', '取消预约', '预约取消', '改约', '预约改', '约的时间', '查预约'],
+    initials: ['wdyy'],
+  },
+  {
+    intent: 'booking',
+    exact: ['预约', '预约保养', '约个时间做保养', '我要修车', '我要预约', '预约维修', '保养预约', '约保养'],
+    contains: ['预约', '约个时间', '约保养', '修车', '约一下'],
+    initials: ['yy', 'yyby'],
+  },
+  {
     intent: 'why',
     exact: ['为什么', '为啥', '怎么算的'],
     contains: ['为什么', '为啥', '怎么算', '怎么来的', '怎么这么少'],

@@ -8,8 +8,8 @@ export type RoutedIntent = IntentId | 'smalltalk';
 
 /**
  * Model intents without a flow of their own go to the closest answer the assistant has:
- * 权益 → 查积分 (tier, free maintenance left, vouchers), a booking → 人工 (store phone, hours,
- * call-back offer), 活动 → 人工 (the store knows its events). Nothing dead-ends.
+ * 权益 → 查积分 (tier, free maintenance left, vouchers), 活动 → 人工 (the store knows its events).
+ * Nothing dead-ends.
  */
 const ROUTE: Record<Exclude<ModelIntent, 'none'>, RoutedIntent> = {
   balance: 'balance',
@@ -31,7 +31,7 @@ const ROUTE: Record<Exclude<ModelIntent, 'none'>, RoutedIntent> = {
   benefits: 'balance',
   program_faq: 'program_faq',
   complaint: 'complaint',
-  booking: 'human',
+  booking: 'booking',
   events: 'human',
 };
 

@@ -34,6 +34,8 @@ export interface BookingRecord {
   mileageKm: number | null;
   /** Staff's note on a phone booking (what the customer said); absent on older records. */
   note?: string | null;
+  /** The member chose to pay with a free maintenance (used at check-in); absent on older records. */
+  useFreeMaintenance?: boolean;
   channel: 'member' | 'staff';
   status: BookingStatus;
   openDayKey: string | null;
@@ -57,6 +59,7 @@ const bookingSchema = new Schema<BookingRecord>(
     time: { type: String, required: true },
     mileageKm: { type: Number, default: null },
     note: { type: String, default: null },
+    useFreeMaintenance: { type: Boolean, default: false },
     channel: { type: String, required: true },
     status: { type: String, required: true },
     openDayKey: { type: String, default: null },

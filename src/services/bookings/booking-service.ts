@@ -34,6 +34,8 @@ export interface CreateBookingInput {
   mileageKm: number | null;
   /** Staff's note on a phone booking. */
   note?: string | null;
+  /** The member chose to pay with a free maintenance (used at check-in); default false. */
+  useFreeMaintenance?: boolean;
   actor: BookingActor;
 }
 
@@ -108,6 +110,7 @@ export class BookingService {
       time: decision.time,
       mileageKm: input.mileageKm,
       note: input.note ?? null,
+      useFreeMaintenance: input.useFreeMaintenance ?? false,
       channel: input.actor.channel,
       status: 'pending',
       openDayKey: `${plate}|${decision.day}`,

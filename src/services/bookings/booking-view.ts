@@ -13,6 +13,7 @@ export interface BookingView {
   time: string;
   mileageKm: number | null;
   note: string | null;
+  useFreeMaintenance: boolean;
   channel: 'member' | 'staff';
   status: BookingRecord['status'];
   statusName: string;
@@ -39,6 +40,7 @@ export function bookingView(record: BookingRecord): BookingView {
     time: record.time,
     mileageKm: record.mileageKm,
     note: record.note ?? null,
+    useFreeMaintenance: record.useFreeMaintenance === true,
     channel: record.channel,
     status: record.status,
     statusName: statusNamesZh[record.status],

@@ -30,12 +30,16 @@ const promised: Record<string, IntentId | 'command' | 'answer'> = {
   人工: 'human',
   投诉: 'complaint',
   积分规则: 'program_faq',
+  预约: 'booking',
+  我的预约: 'my_bookings',
+  取消预约: 'my_bookings',
   退订: 'unsubscribe',
   订阅: 'subscribe',
   注销: 'erase',
   菜单: 'help',
   取消: 'command',
   继续: 'command',
+  返回: 'command',
   // Answers to the question the same sentence asks (兑换 pages, 人工 call-back, sign-up consent, …).
   下一页: 'answer',
   不了: 'answer',
@@ -48,6 +52,9 @@ const promised: Record<string, IntentId | 'command' | 'answer'> = {
   要: 'answer',
   跳过: 'answer',
   重发: 'answer',
+  // 我的预约's question after choosing a booking, and 预约's after a slot was taken meanwhile.
+  改期: 'answer',
+  换一天: 'answer',
 };
 
 function filesUnder(dir: string): string[] {
