@@ -96,7 +96,7 @@ describe('预约', () => {
       channel: 'member',
     });
     expect(done).toBe(
-      `预约成功！预约号 ${booking!.number}\n12月9日 周三 08:30，保养（${plate}）\n本店，电话 400-800-1234\n本次使用免费保养 1 次，到店时核销。\n回复「我的预约」可改期或取消。`,
+      `预约成功！预约号 ${booking!.number}\n12月9日 周三 08:30，保养（${plate}）\n本店：上海市浦东新区示例路 88 号（电话 400-800-1234）\n本次使用免费保养 1 次，到店时核销。\n回复「我的预约」可改期或取消。`,
     );
     expect(await freeAt('2026-12-09', '08:30')).toBe(3);
     // The same car cannot hold two open bookings on one day: a clear answer with what to do next.
