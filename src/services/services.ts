@@ -2,6 +2,8 @@ import type { Database } from '../data/database';
 import type { Clock } from '../lib/clock';
 import type { Logger } from '../lib/logger';
 import { recoverBookings } from './bookings/booking-recovery';
+import { BookingNotices } from './bookings/booking-notices';
+import { BookingReminders } from './bookings/booking-reminders';
 import { BookingService } from './bookings/booking-service';
 import { CallbackService } from './callback-service';
 import { CampaignService } from './campaign-service';
@@ -62,6 +64,8 @@ export interface Services {
   reports: ReportService;
   /** Service bookings (预约): exact capacity, moves, cancels, the store's transitions. */
   bookings: BookingService;
+  /** The day-before reminders of bookings (the `booking-reminders` scheduler runs them). */
+  bookingReminders: BookingReminders;
 }
 
 export function createServices(db: Database, program: ProgramSource, clock: Clock, logger: Logger): Services {
@@ -100,6 +104,10 @@ export function createServices(db: Database, program: ProgramSource, clock: Cloc
     openCallback: (input) => callbacks.open(input),
   });
   const reports = new ReportService(ctx, campaigns);
+  // A booking's changes are told to the member (no-show, store cancel/move) through delivery.
+  const bookings = new BookingService(ctx);
+  bookings.onChange(new BookingNotices(ctx, (request) => delivery.enqueue(request)).onChange);
+  const bookingReminders = new BookingReminders(ctx, (request) => delivery.enqueue(request));
   const recovery = new RecoveryService(
     [
       {
@@ -137,6 +145,7 @@ export function createServices(db: Database, program: ProgramSource, clock: Cloc
     callbacks,
     links,
     reports,
-    bookings: new BookingService(ctx),
+    bookings,
+    bookingReminders,
   };
 }

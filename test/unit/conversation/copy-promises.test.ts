@@ -14,7 +14,7 @@ import { intentModel } from '../../../src/services/intent-examples';
  * the same flow as asking for that intent directly; commands are commands; the rest are answers
  * to the question the copy asks, which the flow's own parser takes.
  */
-const SOURCES = ['flows/copy', 'src/delivery', 'src/conversation', 'src/config'];
+const SOURCES = ['flows/copy', 'src/delivery', 'src/conversation', 'src/config', 'src/bookings'];
 
 const promised: Record<string, IntentId | 'command' | 'answer'> = {
   查积分: 'balance',
@@ -32,6 +32,9 @@ const promised: Record<string, IntentId | 'command' | 'answer'> = {
   订阅: 'subscribe',
   注销: 'erase',
   菜单: 'help',
+  // The booking notices (no-show, store cancel) offer 预约: the `booking` intent, which routes to
+  // 人工 until the chat booking flow replaces it.
+  预约: 'human',
   取消: 'command',
   继续: 'command',
   // Answers to the question the same sentence asks (兑换 pages, 人工 call-back, sign-up consent, …).
