@@ -1,6 +1,7 @@
 import express, { Router } from 'express';
 import type { StaffApiKey } from '../config/staff-api-keys';
 import type { Services } from '../services/services';
+import { bookingReportsRouter } from './booking-reports.router';
 import { bookingsRouter } from './bookings.router';
 import { callbacksRouter } from './callbacks.router';
 import { campaignsRouter } from './campaigns.router';
@@ -37,6 +38,7 @@ export function v1Router(services: Services | null, staffKeys: readonly StaffApi
     api.use(feedbackRouter(services));
     api.use(callbacksRouter(services));
     api.use(campaignsRouter(services));
+    api.use(bookingReportsRouter(services));
     api.use(reportsRouter(services));
     api.use(bookingsRouter(services));
   }
