@@ -106,7 +106,8 @@ export function createServices(db: Database, program: ProgramSource, clock: Cloc
   const reports = new ReportService(ctx, campaigns);
   // A booking's changes are told to the member (no-show, store cancel/move) through delivery.
   const bookings = new BookingService(ctx);
-  bookings.onChange(new BookingNotices(ctx, (request) => delivery.enqueue(request)).onChange);
+  const bookingNotices = new BookingNotices(ctx, (request) => delivery.enqueue(request));
+  bookings.onChange(bookingNotices.onChange);
   const bookingReminders = new BookingReminders(ctx, (request) => delivery.enqueue(request));
   const recovery = new RecoveryService(
     [
@@ -124,6 +125,7 @@ export function createServices(db: Database, program: ProgramSource, clock: Cloc
       { name: 'campaigns', run: () => campaigns.recoverStuck() },
       { name: 'massSendBatches', run: () => massSend.recoverStuck() },
       { name: 'bookings', run: () => recoverBookings(ctx) },
+      { name: 'bookingNotices', run: () => bookingNotices.recoverMissed() },
     ],
     logger,
   );

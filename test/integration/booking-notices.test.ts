@@ -291,4 +291,42 @@ describe('notices when the store changes a booking', () => {
     expect(await keysOf(booking.id)).toEqual([]);
     expect(texts(m.openid)).toEqual([]);
   });
+
+  it('a notice a crash lost after the cancel was recorded is sent by the recovery sweep, once', async () => {
+    h.setNow('2026-12-08T08:00:00+08:00');
+    const m = await member(true);
+    const booking = await book(m, slot('2026-12-13', '09:00'));
+    // The process died after the conditional update of the cancel and before its notice: the
+    // record as `transition` writes it, without the listener.
+    h.setNow('2026-12-08T09:00:00+08:00');
+    await h.runtime.services.db.bookings.bookings.updateOne(
+      { _id: booking.id },
+      {
+        $set: { status: 'cancelled', openDayKey: null, updatedAt: h.now() },
+        $push: {
+          history: {
+            action: 'cancel',
+            at: h.now(),
+            by: { channel: 'staff', role: 'store', storeId: 'main' },
+            requestId: null,
+            reason: '门店装修',
+            fromSlot: null,
+          },
+        },
+      },
+    );
+    // Younger than a minute: maybe still being told by the live process.
+    expect((await h.runtime.services.recovery.sweep()).bookingNotices).toBe(0);
+    h.setNow('2026-12-08T09:02:00+08:00');
+    expect((await h.runtime.services.recovery.sweep()).bookingNotices).toBe(1);
+    expect(await h.runtime.services.recovery.sweep()).toMatchObject({ bookingNotices: 0 });
+    expect(await settled(`booking:cancel:${booking.id}`)).toMatchObject({ status: 'sent' });
+    await new Promise((r) => setTimeout(r, 300));
+    const sent = texts(m.openid);
+    expect(sent).toHaveLength(1);
+    expect(sent[0]).toContain('原因：门店装修。');
+    // An hour later the sweep no longer looks at it.
+    h.setNow('2026-12-08T10:30:00+08:00');
+    expect((await h.runtime.services.recovery.sweep()).bookingNotices).toBe(0);
+  });
 });

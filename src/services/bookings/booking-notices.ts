@@ -4,6 +4,7 @@ import {
   bookingNoShowRequest,
 } from '../../bookings/booking-notices';
 import { bookingReminderKey } from '../../bookings/booking-reminders';
+import { localSlotLabel } from '../../bookings/slots';
 import type { DeliveryRequestInput } from '../../delivery/delivery-request';
 import type { BookingRecord } from '../../data/models/booking-model';
 import type { DeliveryStatus } from '../../data/models/delivery-model';
@@ -11,7 +12,12 @@ import type { ServiceContext } from '../service-context';
 import type { BookingChange } from './booking-service';
 
 /** What the notices need of delivery: `DeliveryService.enqueue` (exactly once per key). */
-export type NoticeSink = (request: DeliveryRequestInput) => Promise<{ ok: boolean }>;
+export type NoticeSink = (request: DeliveryRequestInput) => Promise<{ ok: boolean; status?: string }>;
+
+/** Changes younger than this may still be telling the member in another process. */
+const SETTLE_MS = 60_000;
+/** How far back the sweep looks for a change whose notice a crash lost (it runs every 5 minutes). */
+const RECOVER_WITHIN_MS = 3_600_000;
 
 /** Reminder records not yet on their way to WeChat: a changed booking's reminder is withdrawn from these. */
 const WITHDRAWABLE: DeliveryStatus[] = ['queued', 'deferred', 'held'];
@@ -32,6 +38,55 @@ export class BookingNotices {
   ) {}
 
   readonly onChange = async (change: BookingChange): Promise<void> => {
+    await this.tell(change);
+  };
+
+  /**
+   * The recovery sweep's step: a process that died between recording a staff change and enqueuing
+   * its notice left the member untold. Bookings changed in the last hour (and over a minute ago)
+   * are told again from their history — their last cancel, no-show or move — under the same keys,
+   * so a notice already enqueued is a duplicate and nothing goes twice. Returns the notices added.
+   */
+  async recoverMissed(): Promise<number> {
+    const now = this.ctx.clock().getTime();
+    const since = now - RECOVER_WITHIN_MS;
+    const recent = await this.ctx.db.bookings.bookings
+      .find({
+        updatedAt: { $gte: new Date(since), $lt: new Date(now - SETTLE_MS) },
+        status: { $in: ['booked', 'confirmed', 'no_show', 'cancelled'] },
+      })
+      .limit(1_000)
+      .lean<BookingRecord[]>();
+    const timeZone = this.ctx.program.current().timezone;
+    let added = 0;
+    for (const booking of recent) {
+      const last = booking.history.at(-1);
+      if (!last || new Date(last.at).getTime() < since) continue;
+      if (!['cancel', 'no_show', 'move'].includes(last.action)) continue;
+      let before = booking;
+      if (last.action === 'move') {
+        if (!last.fromSlot) continue;
+        const label = localSlotLabel(new Date(last.fromSlot), timeZone);
+        before = { ...booking, slotStart: new Date(last.fromSlot), day: label.date, time: label.time };
+      }
+      const outcome = await this.tell({
+        action: last.action as BookingChange['action'],
+        before,
+        after: booking,
+        actor: {
+          channel: last.by.channel,
+          role: last.by.role,
+          storeId: last.by.storeId,
+        },
+        reason: last.reason,
+        requestId: last.requestId,
+      });
+      if (outcome === 'enqueued') added++;
+    }
+    return added;
+  }
+
+  private async tell(change: BookingChange): Promise<string | null> {
     const { action, before, after, actor } = change;
     if (action === 'cancel' || action === 'move' || action === 'no_show') {
       await this.withdrawReminder(before);
@@ -45,12 +100,13 @@ export class BookingNotices {
     } else if (actor.channel === 'staff' && action === 'move' && change.requestId) {
       request = bookingMovedRequest(after, before, change.reason, change.requestId, program);
     }
-    if (!request) return;
+    if (!request) return null;
     const outcome = await this.enqueue(request);
     if (!outcome.ok) {
       this.ctx.logger.error({ key: request.key, outcome }, 'booking notice refused by delivery');
     }
-  };
+    return outcome.status ?? null;
+  }
 
   /** Skips the reminder of the booking's slot unless it is already being sent or done. */
   private async withdrawReminder(booking: BookingRecord): Promise<void> {
