@@ -9,6 +9,7 @@ import {
 } from '../src/queues/job-schemas';
 import { campaignFanOutJobProcessor } from './campaign-fan-out.job';
 import { deliverMessageJobProcessor } from './deliver-message.job';
+import { bookingRemindersJobProcessor } from './booking-reminders.job';
 import type { JobProcessor } from './job-processor';
 import { massSendAssembleJobProcessor } from './mass-send-assemble.job';
 import { massSendBatchJobProcessor } from './mass-send-batch.job';
@@ -21,6 +22,7 @@ export const processors: Record<QueueName, Record<string, JobProcessor>> = {
   [queueNames.maintenance]: {
     [maintenanceJobNames.nightlyRun]: nightlyRunJobProcessor,
     [maintenanceJobNames.recoverySweep]: recoverySweepJobProcessor,
+    [maintenanceJobNames.bookingReminders]: bookingRemindersJobProcessor,
   },
   [queueNames.delivery]: { [deliveryJobNames.deliverMessage]: deliverMessageJobProcessor },
   [queueNames.postService]: { [postServiceJobNames.followUp]: postServiceFollowUpJobProcessor },

@@ -65,7 +65,12 @@ const createBody = z
     path: ['mobile'],
   });
 
-const moveBody = z.strictObject({ requestId, slotStart: isoInstant });
+const moveBody = z.strictObject({
+  requestId,
+  slotStart: isoInstant,
+  /** Told to the member with the new time (optional). */
+  reason: z.string().trim().min(1, '改期原因不能为空').max(200, '改期原因最多 200 字').optional(),
+});
 const transitionBody = z.strictObject({ requestId: requestId.optional() });
 const cancelBody = z.strictObject({
   requestId: requestId.optional(),

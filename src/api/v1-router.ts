@@ -1,6 +1,7 @@
 import express, { Router } from 'express';
 import type { StaffApiKey } from '../config/staff-api-keys';
 import type { Services } from '../services/services';
+import { bookingReportsRouter } from './booking-reports.router';
 import { bookingsRouter } from './bookings.router';
 import { callbacksRouter } from './callbacks.router';
 import { complaintsRouter } from './complaints.router';
@@ -39,6 +40,7 @@ export function v1Router(services: Services | null, staffKeys: readonly StaffApi
     api.use(callbacksRouter(services));
     api.use(complaintsRouter(services));
     api.use(campaignsRouter(services));
+    api.use(bookingReportsRouter(services));
     api.use(reportsRouter(services));
     api.use(bookingsRouter(services));
   }

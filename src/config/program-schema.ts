@@ -311,6 +311,13 @@ const bookingsSchema = z.strictObject({
   changeCutoffMinutes: wholeNumber(0, 10_080),
   /** Days every store is closed (holidays). */
   closedDates,
+  /**
+   * The reminder the day before a booking (a service message: customer-service text inside the
+   * 48-hour window, else the template `care.templates.bookingReminder`). Optional: defaults on.
+   */
+  reminder: z
+    .strictObject({ enabled: z.boolean(), dayBeforeAt: timeOfDay })
+    .default({ enabled: true, dayBeforeAt: '18:00' }),
 });
 
 // `phone`, `hours` and `address` are what 人工 and 门店 tell members; optional, so existing program
@@ -446,6 +453,8 @@ export const programSchema = z
           inspectionDue: careTemplate('plate').optional(),
           pointsExpiring: careTemplate('expiringPoints').optional(),
           voucherExpiring: careTemplate('voucherName', 'voucherCode').optional(),
+          /** The reminder the day before a booking (`{date}` is the booking's day). */
+          bookingReminder: careTemplate('plate', 'store', 'service', 'time').optional(),
         })
         .optional(),
     }),

@@ -235,3 +235,123 @@ function last(bounds: readonly Date[]): Date {
   if (!value || bounds.length < 2) throw new RangeError('report bounds need at least a start and an end');
   return value;
 }
+
+/** Bookings of one store and week by status; cancelled ones by who cancelled (member or staff). */
+export interface WeeklyBookingCount {
+  storeId: string;
+  week: number;
+  status: string;
+  cancelledBy: 'member' | 'staff' | null;
+  count: number;
+}
+
+/** A care reminder that went out: its delivery key (which names the car), member, kind and when. */
+export interface SentCareReminder {
+  key: string;
+  memberId: string;
+  kind: string;
+  sentAt: Date;
+}
+
+/** A booking as the conversion report matches it to reminders. */
+export interface MadeBooking {
+  memberId: string;
+  plate: string;
+  createdAt: Date;
+}
+
+/**
+ * The booking reports' queries (issue #12 item 9), kept apart from `ReportQueries`' weekly tables
+ * only by their inputs: a store filter and arbitrary week bounds.
+ */
+export class BookingReportQueries {
+  constructor(private readonly db: Database) {}
+
+  /**
+   * Bookings whose slot is in [bounds[0], bounds[last]) (the store's filter when given), grouped
+   * in the database by store, week of the slot, status and — for cancelled ones — the channel of
+   * the last cancel (the member in chat, or staff).
+   */
+  async bookingsByStoreWeek(bounds: readonly Date[], storeId?: string): Promise<WeeklyBookingCount[]> {
+    const groups = await this.db.bookings.bookings.aggregate<{
+      _id: { storeId: string; week: number; status: string; cancelledBy: 'member' | 'staff' | null };
+      count: number;
+    }>([
+      {
+        $match: {
+          slotStart: { $gte: first(bounds), $lt: last(bounds) },
+          status: { $ne: 'pending' },
+          ...(storeId ? { storeId } : {}),
+        },
+      },
+      {
+        $group: {
+          _id: {
+            storeId: '$storeId',
+            week: weekIndex('$slotStart', bounds),
+            status: '$status',
+            cancelledBy: {
+              $cond: [
+                { $eq: ['$status', 'cancelled'] },
+                {
+                  $arrayElemAt: [
+                    {
+                      $map: {
+                        input: {
+                          $filter: {
+                            input: { $ifNull: ['$history', []] },
+                            as: 'e',
+                            cond: { $eq: ['$$e.action', 'cancel'] },
+                          },
+                        },
+                        as: 'e',
+                        in: '$$e.by.channel',
+                      },
+                    },
+                    -1,
+                  ],
+                },
+                null,
+              ],
+            },
+          },
+          count: { $sum: 1 },
+        },
+      },
+    ]);
+    return groups.map((g) => ({
+      storeId: g._id.storeId,
+      week: g._id.week,
+      status: g._id.status,
+      cancelledBy: g._id.cancelledBy ?? null,
+      count: g.count,
+    }));
+  }
+
+  /** Care reminders of `kinds` that went out (sent) in [from, to). */
+  sentCareReminders(kinds: readonly string[], from: Date, to: Date): Promise<SentCareReminder[]> {
+    return this.db.delivery.deliveries
+      .aggregate<SentCareReminder>([
+        { $match: { kind: { $in: [...kinds] }, status: 'sent', sentAt: { $gte: from, $lt: to } } },
+        { $project: { _id: 0, key: '$_id', memberId: 1, kind: 1, sentAt: 1 } },
+      ])
+      .exec();
+  }
+
+  /** Bookings (any outcome but an unfinished intent) the members made in [from, to). */
+  bookingsMadeBy(memberIds: readonly string[], from: Date, to: Date): Promise<MadeBooking[]> {
+    if (memberIds.length === 0) return Promise.resolve([]);
+    return this.db.bookings.bookings
+      .aggregate<MadeBooking>([
+        {
+          $match: {
+            memberId: { $in: [...memberIds] },
+            createdAt: { $gte: from, $lt: to },
+            status: { $ne: 'pending' },
+          },
+        },
+        { $project: { _id: 0, memberId: 1, plate: 1, createdAt: 1 } },
+      ])
+      .exec();
+  }
+}

@@ -12,7 +12,14 @@ export type NightlyRunJob = z.infer<typeof nightlyRunJob>;
 
 export const recoverySweepJob = z.strictObject({});
 
-export const maintenanceJobNames = { nightlyRun: 'nightly-run', recoverySweep: 'recovery-sweep' } as const;
+/** The day-before reminders of bookings due at `at` (absent → the time the job runs). */
+export const bookingRemindersJob = z.strictObject({ at: z.iso.datetime({ offset: true }).optional() });
+
+export const maintenanceJobNames = {
+  nightlyRun: 'nightly-run',
+  recoverySweep: 'recovery-sweep',
+  bookingReminders: 'booking-reminders',
+} as const;
 
 /** One delivery attempt: the delivery record's key (the record holds the message). */
 export const deliverMessageJob = z.strictObject({ key: z.string().min(1).max(200) });

@@ -7,6 +7,7 @@ export const schedulerIds = {
   nightlyRun: 'nightly-run',
   recoverySweep: 'recovery-sweep',
   massSendSweep: 'mass-send-sweep',
+  bookingReminders: 'booking-reminders',
 } as const;
 
 /** How often half-finished operations are looked for (each sweep only takes ones idle for 30 s). */
@@ -17,6 +18,11 @@ const RECOVERY_EVERY_MS = 5 * 60_000;
  * checked when a batch is sent, so the pattern needs no hours.
  */
 const MASS_SEND_SWEEP_CRON = '*/10 * * * *';
+/**
+ * Every 10 minutes: the day-before reminders of bookings whose reminder time
+ * (`bookings.reminder.dayBeforeAt`, read on each run) has come; each is keyed, so runs repeat nothing.
+ */
+const BOOKING_REMINDERS_CRON = '*/10 * * * *';
 
 /** `HH:MM` → a daily cron pattern (`M H * * *`). */
 export function dailyCron(hhmm: string): string {
@@ -42,6 +48,11 @@ export async function upsertSchedulers(
     schedulerIds.recoverySweep,
     { every: RECOVERY_EVERY_MS },
     { name: maintenanceJobNames.recoverySweep, data: {} },
+  );
+  await queues.maintenance.upsertJobScheduler(
+    schedulerIds.bookingReminders,
+    { pattern: BOOKING_REMINDERS_CRON, tz: program.timezone },
+    { name: maintenanceJobNames.bookingReminders, data: {} },
   );
   await queues[queueNames.massSend].upsertJobScheduler(
     schedulerIds.massSendSweep,

@@ -1,4 +1,12 @@
-import { ReportQueries } from '../data/report-queries';
+import { BookingReportQueries, ReportQueries } from '../data/report-queries';
+import {
+  type BookingWeekRow,
+  bookingConversionRows,
+  bookingWeekRows,
+  type ConversionRow,
+  conversionKinds,
+  weeksBetween,
+} from '../reports/booking-reports';
 import { campaignFunnelReport, type FunnelCampaign } from '../reports/campaign-funnel-report';
 import { careDeliveryKinds, careOutcomesReport } from '../reports/care-outcomes-report';
 import { liabilityReport } from '../reports/liability-report';
@@ -9,8 +17,27 @@ import { isReportId, type ReportId, reportCatalogue } from '../reports/report-ca
 import type { ReportBody, ReportTable } from '../reports/report-table';
 import { type ReportWeek, recentWeeks } from '../reports/report-weeks';
 import { tiersReport } from '../reports/tiers-report';
+import { addLocalDays, formatIsoDate, type LocalDate } from '../rules/local-date';
+import { startOfLocalDay } from '../rules/zoned-time';
 import type { CampaignService } from './campaign-service';
 import type { ServiceContext } from './service-context';
+
+export interface BookingWeeksReport {
+  from: string;
+  to: string;
+  storeId: string | null;
+  weeks: string[];
+  rows: BookingWeekRow[];
+  generatedAt: string;
+}
+
+export interface BookingConversionReport {
+  from: string;
+  to: string;
+  withinDays: number;
+  rows: ConversionRow[];
+  generatedAt: string;
+}
 
 export interface ReportSummary {
   id: ReportId;
@@ -30,12 +57,66 @@ const FUNNEL_SCAN = 100;
  */
 export class ReportService {
   private readonly queries: ReportQueries;
+  private readonly bookingQueries: BookingReportQueries;
 
   constructor(
     private readonly ctx: ServiceContext,
     private readonly campaigns: CampaignService,
   ) {
     this.queries = new ReportQueries(ctx.db);
+    this.bookingQueries = new BookingReportQueries(ctx.db);
+  }
+
+  /** Bookings per store and ISO week of their slot, from `from` to `to` (local dates, inclusive). */
+  async bookingWeeks(options: {
+    from: LocalDate;
+    to: LocalDate;
+    storeId?: string;
+  }): Promise<BookingWeeksReport> {
+    const timeZone = this.ctx.program.current().timezone;
+    const weeks = weeksBetween(options.from, options.to, timeZone);
+    const bounds = [...weeks.map((week) => week.start), weeks[weeks.length - 1]!.end];
+    const counts = await this.bookingQueries.bookingsByStoreWeek(bounds, options.storeId);
+    return {
+      from: formatIsoDate(options.from),
+      to: formatIsoDate(options.to),
+      storeId: options.storeId ?? null,
+      weeks: weeks.map((week) => week.label),
+      rows: bookingWeekRows(weeks, counts),
+      generatedAt: this.ctx.clock().toISOString(),
+    };
+  }
+
+  /**
+   * Care reminders sent from `from` to `to` (local dates, inclusive) per kind, and how many were
+   * followed within `withinDays` by a booking of the same member (and car, when known).
+   */
+  async bookingConversion(options: {
+    from: LocalDate;
+    to: LocalDate;
+    withinDays: number;
+  }): Promise<BookingConversionReport> {
+    const timeZone = this.ctx.program.current().timezone;
+    const start = startOfLocalDay(options.from, timeZone);
+    const end = startOfLocalDay(addLocalDays(options.to, 1), timeZone);
+    const reminders = await this.bookingQueries.sentCareReminders(
+      conversionKinds.map((k) => k.kind),
+      start,
+      end,
+    );
+    const members = [...new Set(reminders.map((r) => r.memberId))];
+    const bookings = await this.bookingQueries.bookingsMadeBy(
+      members,
+      start,
+      new Date(end.getTime() + options.withinDays * 86_400_000),
+    );
+    return {
+      from: formatIsoDate(options.from),
+      to: formatIsoDate(options.to),
+      withinDays: options.withinDays,
+      rows: bookingConversionRows(reminders, bookings, options.withinDays),
+      generatedAt: this.ctx.clock().toISOString(),
+    };
   }
 
   list(): ReportSummary[] {

@@ -2,6 +2,8 @@ import type { Database } from '../data/database';
 import type { Clock } from '../lib/clock';
 import type { Logger } from '../lib/logger';
 import { recoverBookings } from './bookings/booking-recovery';
+import { BookingNotices } from './bookings/booking-notices';
+import { BookingReminders } from './bookings/booking-reminders';
 import { BookingService } from './bookings/booking-service';
 import { CallbackService } from './callback-service';
 import { CampaignService } from './campaign-service';
@@ -65,6 +67,8 @@ export interface Services {
   reports: ReportService;
   /** Service bookings (预约): exact capacity, moves, cancels, the store's transitions. */
   bookings: BookingService;
+  /** The day-before reminders of bookings (the `booking-reminders` scheduler runs them). */
+  bookingReminders: BookingReminders;
 }
 
 export function createServices(db: Database, program: ProgramSource, clock: Clock, logger: Logger): Services {
@@ -103,6 +107,11 @@ export function createServices(db: Database, program: ProgramSource, clock: Cloc
     openCallback: (input) => callbacks.open(input),
   });
   const reports = new ReportService(ctx, campaigns);
+  // A booking's changes are told to the member (no-show, store cancel/move) through delivery.
+  const bookings = new BookingService(ctx);
+  const bookingNotices = new BookingNotices(ctx, (request) => delivery.enqueue(request));
+  bookings.onChange(bookingNotices.onChange);
+  const bookingReminders = new BookingReminders(ctx, (request) => delivery.enqueue(request));
   const recovery = new RecoveryService(
     [
       {
@@ -119,6 +128,7 @@ export function createServices(db: Database, program: ProgramSource, clock: Cloc
       { name: 'campaigns', run: () => campaigns.recoverStuck() },
       { name: 'massSendBatches', run: () => massSend.recoverStuck() },
       { name: 'bookings', run: () => recoverBookings(ctx) },
+      { name: 'bookingNotices', run: () => bookingNotices.recoverMissed() },
     ],
     logger,
   );
@@ -141,6 +151,7 @@ export function createServices(db: Database, program: ProgramSource, clock: Cloc
     complaints: new ComplaintService(ctx),
     links,
     reports,
-    bookings: new BookingService(ctx),
+    bookings,
+    bookingReminders,
   };
 }

@@ -12,7 +12,11 @@ afterAll(() => api?.stop());
 describe('BullMQ queues and workers (role all)', () => {
   it('upserts the nightly run at the program hour in Asia/Shanghai, and the recovery sweep', async () => {
     const schedulers = await api.runtime.queues.maintenance.getJobSchedulers();
-    expect(schedulers).toHaveLength(2);
+    expect(schedulers).toHaveLength(3);
+    expect(schedulers.find((s) => s.key === 'booking-reminders')).toMatchObject({
+      pattern: '*/10 * * * *',
+      tz: 'Asia/Shanghai',
+    });
     expect(schedulers.find((s) => s.key === 'nightly-run')).toMatchObject({
       pattern: '30 0 * * *',
       tz: 'Asia/Shanghai',

@@ -116,6 +116,7 @@ describe('care templates', () => {
       fields: { thing1: '{name}', thing2: '生日快乐，本月到店消费享双倍积分', time3: '{date}' },
     });
     expect(program.care.templates?.insuranceRenewal?.fields.car_number1).toBe('{plate}');
+    expect(program.care.templates?.bookingReminder?.fields.time2).toBe('{date} {time}');
     expect(program.marketing.massSend).toEqual({ batchSize: 10_000, perMinute: 10, settleSeconds: 60 });
     // The rest of the program is the default's.
     expect(program.care.birthday).toEqual(defaultProgram.care.birthday);

@@ -82,6 +82,8 @@ bookingSchema.index({ updatedAt: 1 });
 // The recovery sweep: intents a crash left pending.
 bookingSchema.index({ status: 1, updatedAt: 1 });
 bookingSchema.index({ memberId: 1, slotStart: 1 });
+// The day-before reminders: tomorrow's bookings.
+bookingSchema.index({ day: 1 });
 
 export type BookingModel = Model<BookingRecord>;
 

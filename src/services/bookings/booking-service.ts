@@ -46,6 +46,19 @@ export interface BookingFaults {
   afterNewSeat?: () => void | Promise<void>;
 }
 
+/** A booking changed by a move or a transition (not a repeat): what listeners (notices) hear. */
+export interface BookingChange {
+  action: BookingAction;
+  /** The booking before and after the change. */
+  before: BookingRecord;
+  after: BookingRecord;
+  actor: BookingActor;
+  reason: string | null;
+  requestId: string | null;
+}
+
+export type BookingChangeListener = (change: BookingChange) => Promise<void>;
+
 export interface BookingFilter {
   storeId?: string | undefined;
   day?: string | undefined;
@@ -64,10 +77,31 @@ export interface BookingFilter {
  * fewer free places than exist for a moment, never more.
  */
 export class BookingService {
+  private readonly listeners: BookingChangeListener[] = [];
+
   constructor(
     private readonly ctx: ServiceContext,
     private readonly faults: BookingFaults = {},
   ) {}
+
+  /** Called after each applied move and transition (the member's notices, withdrawn reminders). */
+  onChange(listener: BookingChangeListener): void {
+    this.listeners.push(listener);
+  }
+
+  /** The change is recorded: a listener that fails is logged, never undoes it or fails the request. */
+  private async changed(change: BookingChange): Promise<void> {
+    for (const listener of this.listeners) {
+      try {
+        await listener(change);
+      } catch (err) {
+        this.ctx.logger.error(
+          { err, bookingId: change.after._id, action: change.action },
+          'booking listener failed',
+        );
+      }
+    }
+  }
 
   async create(input: CreateBookingInput): Promise<BookingOutcome> {
     const { db, clock } = this.ctx;
@@ -165,7 +199,7 @@ export class BookingService {
 
   async move(
     id: string,
-    request: { requestId: string; slotStart: Date; actor: BookingActor },
+    request: { requestId: string; slotStart: Date; actor: BookingActor; reason?: string | null },
   ): Promise<BookingOutcome> {
     const { db, clock } = this.ctx;
     const now = clock();
@@ -227,6 +261,7 @@ export class BookingService {
             $push: {
               history: {
                 ...event('move', now, request.actor, request.requestId),
+                reason: request.reason ?? null,
                 fromSlot: booking.slotStart,
               },
             },
@@ -257,6 +292,14 @@ export class BookingService {
     }
     if (oldSeat) await db.bookingStore.release(oldSeat, id);
     await db.bookingStore.settle(seat, id, now);
+    await this.changed({
+      action: 'move',
+      before: booking,
+      after: moved,
+      actor: request.actor,
+      reason: request.reason ?? null,
+      requestId: request.requestId,
+    });
     return { ok: true, duplicate: false, booking: bookingView(moved) };
   }
 
@@ -315,6 +358,14 @@ export class BookingService {
     }
     // A cancelled place is free again at once.
     if (releases && booking.seatKey) await db.bookingStore.release(booking.seatKey, id);
+    await this.changed({
+      action,
+      before: booking,
+      after: updated,
+      actor: request.actor,
+      reason: request.reason ?? null,
+      requestId: request.requestId ?? null,
+    });
     return { ok: true, duplicate: false, booking: bookingView(updated) };
   }
 

@@ -14,7 +14,7 @@ import { intentModel } from '../../../src/services/intent-examples';
  * the same flow as asking for that intent directly; commands are commands; the rest are answers
  * to the question the copy asks, which the flow's own parser takes.
  */
-const SOURCES = ['flows/copy', 'src/delivery', 'src/conversation', 'src/config'];
+const SOURCES = ['flows/copy', 'src/delivery', 'src/conversation', 'src/config', 'src/bookings'];
 
 const promised: Record<string, IntentId | 'command' | 'answer'> = {
   查积分: 'balance',
