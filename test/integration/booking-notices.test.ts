@@ -170,7 +170,7 @@ describe('booking reminders the day before', () => {
     expect(aTexts).toHaveLength(1);
     expect(aTexts[0]).toContain('明天 12月9日（周三） 10:00');
     expect(aTexts[0]).toContain(`预约号 ${a.number}`);
-    expect(aTexts[0]).toMatch(/回复「人工」/);
+    expect(aTexts[0]).toMatch(/回复「我的预约」/);
 
     expect(await settled(reminderKey(b.id, b.slotStart))).toMatchObject({
       status: 'sent',
