@@ -15,7 +15,8 @@ const MONEY_UNIT = '(?:元|块|圆|rmb|yuan)';
 const ABOUT = '(?:多|来|左右)?';
 
 /** Words after which a plain number is money (「消费了1200」「花了 一千二」「金额 1,280」). */
-const MONEY_CONTEXT = /(?:消费|花了|花费|付了|付款|支付|刷了|交了|金额|一共|总共|共计|合计|价格|价钱|费用|多少钱|收了我|收了)/;
+const MONEY_CONTEXT =
+  /(?:消费|花了|花费|付了|付款|支付|刷了|交了|金额|一共|总共|共计|合计|价格|价钱|费用|多少钱|收了我|收了)/;
 /** Words that make a plain number a mileage (「里程更新一下 三万二」「表显 32000」). */
 const MILEAGE_CONTEXT = /(?:里程|公里数|表显|跑了|开了|行驶|行程|码表)/;
 

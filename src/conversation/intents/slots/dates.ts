@@ -15,7 +15,15 @@ export interface DateMatch {
   length: number;
 }
 
-const RELATIVE: Record<string, number> = { 大前天: -3, 前天: -2, 前日: -2, 昨天: -1, 昨日: -1, 今天: 0, 今日: 0 };
+const RELATIVE: Record<string, number> = {
+  大前天: -3,
+  前天: -2,
+  前日: -2,
+  昨天: -1,
+  昨日: -1,
+  今天: 0,
+  今日: 0,
+};
 const WEEKDAY: Record<string, number> = { 一: 1, 二: 2, 三: 3, 四: 4, 五: 5, 六: 6, 日: 7, 天: 7, 七: 7 };
 const SMALL = '[\\d一二三四五六七八九十两]{1,3}';
 const WEEK = '(?:周|星期|礼拜)';

@@ -1,3 +1,4 @@
+import { addLocalDays, compareLocalDates, type LocalDate } from '../../../rules/local-date';
 import { localDateOf } from '../../../rules/zoned-time';
 import { simplifyText } from '../model/normalize-message';
 import { findMileage, findMoney } from './amounts';
@@ -69,4 +70,32 @@ export function readMileageAnswer(answer: string): number | null {
   const bare = findMileage(text, { bare: true });
   const found = bare.length > 0 ? bare : findMileage(text);
   return found.length === 1 ? found[0]!.value : null;
+}
+
+const WEEKDAY_ANSWER = /^(?:周|星期|礼拜)?([一二三四五六日天七1-7])$/;
+const WEEKDAYS: Record<string, number> = { 一: 1, 二: 2, 三: 3, 四: 4, 五: 5, 六: 6, 日: 7, 天: 7, 七: 7 };
+
+/**
+ * A day typed as the answer to "which day did it happen?": 今天, 昨天, 上周六, 11月20日, 11-20,
+ * 2026-11-20, 20号 …, never after `today`. Within a span asked about (「上周哪一天？」) a weekday
+ * alone (周六, 星期六, 六, 6) is that span's day. Null when the answer names no single day.
+ */
+export function readDayAnswer(
+  answer: string,
+  options: { today: LocalDate; within?: { from: LocalDate; to: LocalDate } | undefined },
+): LocalDate | null {
+  const { today, within } = options;
+  const text = simplifyText(answer)
+    .trim()
+    .replace(/[\s。！!？?]+$/u, '');
+  const weekday = within ? WEEKDAY_ANSWER.exec(text) : null;
+  if (within && weekday) {
+    const date = addLocalDays(within.from, (WEEKDAYS[weekday[1]!] ?? Number(weekday[1])) - 1);
+    const inSpan = compareLocalDates(date, within.to) <= 0;
+    return inSpan && compareLocalDates(date, today) <= 0 ? date : null;
+  }
+  const days = findDates(text, today);
+  if (days.length !== 1 || days[0]!.slot.kind !== 'day') return null;
+  const day = inThePast(days[0]!.slot, today);
+  return day?.kind === 'day' ? day.date : null;
 }

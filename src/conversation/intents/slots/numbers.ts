@@ -31,7 +31,10 @@ const ARABIC = String.raw`\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?`;
  */
 export const NUMBER_SOURCE = `(?:${ARABIC}|[${CHINESE_DIGIT}十])(?:${ARABIC}|[${CHINESE_DIGIT}十百千万]|[kw](?![a-z]))*`;
 
-type Token = { kind: 'number'; value: number; digits: number } | { kind: 'unit'; value: number } | { kind: 'zero' };
+type Token =
+  | { kind: 'number'; value: number; digits: number }
+  | { kind: 'unit'; value: number }
+  | { kind: 'zero' };
 
 function tokenize(text: string): Token[] | null {
   const tokens: Token[] = [];
@@ -96,7 +99,8 @@ export function parseNumber(text: string): number | null {
   }
   if (pending) {
     // 一千二 → 1,200: one digit right after a unit, with no 零 between, is one unit lower.
-    const shortened = lastUnit !== null && !zeroSince && pending.digits === 1 && Number.isInteger(pending.value);
+    const shortened =
+      lastUnit !== null && !zeroSince && pending.digits === 1 && Number.isInteger(pending.value);
     section += shortened ? (pending.value * lastUnit!) / 10 : pending.value;
   }
   const value = total + section;
