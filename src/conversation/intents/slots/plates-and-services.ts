@@ -8,13 +8,14 @@ export interface PlateMatch {
 }
 
 const PROVINCE = '京津沪渝冀豫云辽黑湘皖鲁新苏浙赣鄂桂甘晋蒙陕吉闽贵粤青藏川宁琼';
-const CANDIDATE = new RegExp(`[${PROVINCE}][\\sa-z0-9·•・.\\-_]{6,14}[挂学警港澳]?`, 'gi');
+const CANDIDATE = new RegExp(`[${PROVINCE}][\\sa-z0-9·•・.\\-_]{5,14}[挂学警港澳]?`, 'gi');
 const SEPARATOR = /[\s·•・.\-_]/;
 
 /**
  * Plates (沪A·12345, 沪a12345, 沪A 12345, 粤BD12345), canonical by the plate rule itself
  * (`normalizePlate`): the longest reading (8, then 7 characters) that is a plate, where the 8th
- * character is not after a space (「沪A12345 3万公里」 stays 沪A12345).
+ * character is not after a space (「沪A12345 3万公里」 stays 沪A12345) and no letter or digit
+ * follows right after it.
  */
 export function findPlates(text: string): PlateMatch[] {
   const found: PlateMatch[] = [];
@@ -34,6 +35,8 @@ export function findPlates(text: string): PlateMatch[] {
     for (const length of [8, 7]) {
       const at = ends[length - 1];
       if (!at || (length === 8 && at.afterSpace)) continue;
+      // 「沪A123456789」: a plate is not the start of a longer run of letters and digits.
+      if (/[a-z0-9]/i.test(raw[at.end] ?? '')) continue;
       const plate = normalizePlate(raw.slice(0, at.end));
       if (plate) {
         found.push({ plate, index: match.index, length: at.end });
