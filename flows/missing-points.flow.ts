@@ -127,6 +127,7 @@ export const missingPointsFlow = defineFlow({
         amountFen: Number(data.amountFen),
         storeId: String(data.storeId),
         invoice: (data.invoice as { mediaId: string; imageUrl: string } | null) ?? null,
+        ...(serviceOf(data) ? { service: serviceOf(data)! } : {}),
       }),
       onResult: (_result, data) => ({
         replies: [

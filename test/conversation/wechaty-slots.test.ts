@@ -46,7 +46,13 @@ describe('积分没到账 with the words the member used', () => {
       '已收到：2026年11月21日 保养消费 ¥1,200.00。门店核实后会在这里告诉您结果。回复「查积分」看看您的积分。',
     );
     const [report] = await reportsOf(member._id);
-    expect(report).toMatchObject({ date: '2026-11-21', amountFen: 120_000, storeId: 'east', status: 'open' });
+    expect(report).toMatchObject({
+      date: '2026-11-21',
+      amountFen: 120_000,
+      storeId: 'east',
+      status: 'open',
+      category: 'maintenance',
+    });
   });
 
   it('「昨天在店里消费了1200没积分」 fills the date and the amount and asks only for the store', async () => {
@@ -58,7 +64,7 @@ describe('积分没到账 with the words the member used', () => {
     await chat.say(key, '1');
     expect(await chat.say(key, '跳过')).toContain('已收到：2026年11月24日 消费 ¥1,200.00。');
     const [report] = await reportsOf(member._id);
-    expect(report).toMatchObject({ date: '2026-11-24', amountFen: 120_000, storeId: 'main' });
+    expect(report).toMatchObject({ date: '2026-11-24', amountFen: 120_000, storeId: 'main', category: null });
   });
 
   it('a weekday outside the week asked about is asked again with the reason', async () => {
@@ -67,6 +73,26 @@ describe('积分没到账 with the words the member used', () => {
     await chat.say(key, '上個星期修車的積分沒到賬');
     expect(await chat.say(key, '8')).toContain('日期应为今天或以前的真实日期');
     expect(await chat.say(key, '星期二')).toBe('消费金额是多少元？（例如 1280 或 1280.50）');
+  });
+
+  it('the service named is kept on the report, and staff see its proposal first', async () => {
+    const key = chat.newKey('slot-repair');
+    const member = await chat.insertMember(key);
+    await chat.say(key, '上个星期修车的积分没到账');
+    await chat.say(key, '星期二');
+    await chat.say(key, '800元');
+    await chat.say(key, '1');
+    expect(await chat.say(key, '跳过')).toContain('已收到：2026年11月17日 维修消费 ¥800.00。');
+    const [report] = await reportsOf(member._id);
+    expect(report).toMatchObject({ date: '2026-11-17', amountFen: 80_000, category: 'repair' });
+    const queue = await chat.api.get('/api/v1/missing-points', 'store');
+    const row = queue.body.reports.find((r: { id: string }) => r.id === report!._id);
+    expect(row.category).toBe('repair');
+    // Without a word from the member, maintenance comes first (see missing-points-proposal.test.ts).
+    expect(row.proposals.map((p: { category: string }) => p.category).slice(0, 2)).toEqual([
+      'repair',
+      'maintenance',
+    ]);
   });
 });
 
