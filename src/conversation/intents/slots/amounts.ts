@@ -13,6 +13,8 @@ const MAX_KM = 2_000_000;
 const KM_UNIT = '(?:公里|千米|km|kms|kilometers?)';
 const MONEY_UNIT = '(?:元|块|圆|rmb|yuan)';
 const ABOUT = '(?:多|来|左右)?';
+/** 「两千多」「一千来块」: not an amount to file (mileage may be rough: it is confirmed first). */
+const APPROXIMATE = '(?:多|来|左右|几)';
 
 /** Words after which a plain number is money (「消费了1200」「花了 一千二」「金额 1,280」). */
 const MONEY_CONTEXT =
@@ -37,19 +39,25 @@ function toFen(yuan: number): number | null {
 }
 
 /**
- * Money: a currency sign or unit (¥1,234.5, 1234元, 两千五百块, 1.2万块), or with `bare` a number
+ * Money, exact only (「两千多」 is none): a currency sign or unit (¥1,234.5, 1234元, 两千五百块), or with `bare` a number
  * on its own (the answer to "how much?"); otherwise a number only after a money word (消费了1200,
  * 花了一千二, 3k). Values in fen.
  */
 export function findMoney(text: string, options: { bare?: boolean } = {}): NumberMatch[] {
   const marked = [
     ...numbersIn(text, new RegExp(`[¥$]\\s*(${NUMBER_SOURCE})`, 'g')),
-    ...numbersIn(text, new RegExp(`(${NUMBER_SOURCE})\\s*${ABOUT}\\s*${MONEY_UNIT}`, 'g')),
+    ...numbersIn(text, new RegExp(`(${NUMBER_SOURCE})\\s*${MONEY_UNIT}`, 'g')),
   ];
   const plain = options.bare
     ? numbersIn(text, new RegExp(`^\\s*(${NUMBER_SOURCE})\\s*$`, 'g'))
     : MONEY_CONTEXT.test(text)
-      ? numbersIn(text, new RegExp(`(?<=${MONEY_CONTEXT.source}[了是为:：\\s]{0,3})(${NUMBER_SOURCE})`, 'g'))
+      ? numbersIn(
+          text,
+          new RegExp(
+            `(?<=${MONEY_CONTEXT.source}[了是为:：\\s]{0,3})(${NUMBER_SOURCE})(?![\\d零〇一二两三四五六七八九十百千万]|[.,]\\d|\\s*${APPROXIMATE})`,
+            'g',
+          ),
+        )
       : [];
   return [...marked, ...plain]
     .map((match) => ({ ...match, value: toFen(match.value) }))
