@@ -1,39 +1,66 @@
 import { z } from 'zod';
-import { defineFlow, effectStep } from '../src/conversation/flow-schema';
+import { defineFlow, effectStep, type FlowData, type Prefilled } from '../src/conversation/flow-schema';
 import { normalizeText } from '../src/conversation/intents/normalize-text';
+import {
+  readDayAnswer,
+  readMoneyAnswer,
+  type ServiceKind,
+  type Slots,
+  serviceKinds,
+} from '../src/conversation/intents/slots';
 import { text } from '../src/conversation/reply';
 import { formatYuan } from '../src/rules/format-zh';
-import {
-  addLocalDays,
-  compareLocalDates,
-  formatIsoDate,
-  type LocalDate,
-  parseIsoDate,
-} from '../src/rules/local-date';
-import { isoDateZh, missingPointsCopy } from './copy/zh-CN';
+import { formatIsoDate, parseIsoDate } from '../src/rules/local-date';
+import { isoDateZh, isoMonthDayZh, missingPointsCopy } from './copy/zh-CN';
 
-const RELATIVE_DAYS: Record<string, number> = { 今天: 0, 昨天: -1, 前天: -2 };
 const SKIP = new Set(['跳过', '没有', '无', '不用', 'skip']);
+
+/** A span the starting message named (「上周」), kept as ISO dates in the flow data. */
+const weekSchema = z.strictObject({ from: z.iso.date(), to: z.iso.date(), label: z.string() });
+type Week = z.infer<typeof weekSchema>;
+
+function weekOf(data: FlowData): Week | null {
+  const week = weekSchema.safeParse(data.week);
+  return week.success ? week.data : null;
+}
+
+function serviceOf(data: FlowData): ServiceKind | null {
+  return serviceKinds.find((kind) => kind === data.service) ?? null;
+}
 
 /**
  * 积分没到账: the date, amount and store of a transaction that earned nothing, with an optional
- * invoice photo; staff resolve or reject the report and the member is told in chat.
+ * invoice photo; staff resolve or reject the report and the member is told in chat. Started by
+ * words that say some of it (「上周保养的积分没加上」「昨天在店里消费了1200没积分」), it takes the
+ * service, the week or the day and the amount from them and asks only for the rest.
  */
 export const missingPointsFlow = defineFlow({
   id: 'missing_points',
-  version: 1,
+  version: 2,
   intent: 'missing_points',
   title: '积分没到账',
   audience: 'member',
   start: 'date',
+  prefill: { tense: 'past', fill: prefillFromSlots },
   steps: [
     {
       type: 'ask',
       id: 'date',
-      prompt: () => [text(missingPointsCopy.askDate)],
-      answer: (_data, ctx) =>
+      prompt: (data) => {
+        const week = weekOf(data);
+        return [
+          text(
+            week
+              ? missingPointsCopy.askDayIn(week.label, isoMonthDayZh(week.from), isoMonthDayZh(week.to))
+              : missingPointsCopy.askDate,
+          ),
+        ];
+      },
+      answer: (data, ctx) =>
         z.string().transform((answer, issue) => {
-          const date = parseDay(answer, ctx.today);
+          const week = weekOf(data);
+          const within = week ? { from: parseIsoDate(week.from)!, to: parseIsoDate(week.to)! } : undefined;
+          const date = readDayAnswer(answer, { today: ctx.today, within });
           if (date) return formatIsoDate(date);
           issue.addIssue({ code: 'custom', message: missingPointsCopy.badDate });
           return z.NEVER;
@@ -47,7 +74,7 @@ export const missingPointsFlow = defineFlow({
       prompt: () => [text(missingPointsCopy.askAmount)],
       answer: () =>
         z.string().transform((answer, issue) => {
-          const fen = parseYuan(answer);
+          const fen = readMoneyAnswer(answer);
           if (fen) return fen;
           issue.addIssue({ code: 'custom', message: missingPointsCopy.badAmount });
           return z.NEVER;
@@ -100,10 +127,17 @@ export const missingPointsFlow = defineFlow({
         amountFen: Number(data.amountFen),
         storeId: String(data.storeId),
         invoice: (data.invoice as { mediaId: string; imageUrl: string } | null) ?? null,
+        ...(serviceOf(data) ? { service: serviceOf(data)! } : {}),
       }),
       onResult: (_result, data) => ({
         replies: [
-          text(missingPointsCopy.done(isoDateZh(String(data.date)), formatYuan(Number(data.amountFen)))),
+          text(
+            missingPointsCopy.done(
+              isoDateZh(String(data.date)),
+              formatYuan(Number(data.amountFen)),
+              serviceOf(data),
+            ),
+          ),
         ],
         next: null,
       }),
@@ -111,26 +145,23 @@ export const missingPointsFlow = defineFlow({
   ],
 });
 
-/** 今天/昨天/前天, `YYYY-MM-DD` or `MM-DD` (this year), not after today. */
-function parseDay(answer: string, today: LocalDate): LocalDate | null {
-  const normal = normalizeText(answer);
-  const relative = RELATIVE_DAYS[normal];
-  if (relative !== undefined) return addLocalDays(today, relative);
-  const cleaned = answer
-    .trim()
-    .replace(/[./年月]/g, '-')
-    .replace(/日$/, '');
-  const full = /^\d{1,2}-\d{1,2}$/.test(cleaned) ? `${today.year}-${cleaned}` : cleaned;
-  const [year, month, day] = full.split('-');
-  const date = parseIsoDate(`${year}-${month?.padStart(2, '0')}-${day?.padStart(2, '0')}`);
-  return date && compareLocalDates(date, today) <= 0 ? date : null;
-}
-
-/** `1280`, `1,280.5`, `¥1280.50`, `1280元` → fen; null unless positive with at most 2 decimals. */
-function parseYuan(answer: string): number | null {
-  const cleaned = answer.trim().replace(/[¥￥,，\s]|元$/g, '');
-  const match = /^(\d{1,8})(?:\.(\d{1,2}))?$/.exec(cleaned);
-  if (!match) return null;
-  const fen = Number(match[1]) * 100 + Number((match[2] ?? '').padEnd(2, '0'));
-  return fen > 0 ? fen : null;
+/**
+ * The words that started the report: the service (kept for the staff's proposal and the receipt),
+ * a span such as 上周 (the date question then asks which day of it), or a day and an amount as
+ * answers, which the questions' own parsers check again before they are taken.
+ */
+function prefillFromSlots(slots: Slots): Prefilled {
+  const data: FlowData = {};
+  const answers: Record<string, string> = {};
+  if (slots.service) data.service = slots.service;
+  if (slots.date?.kind === 'range') {
+    data.week = {
+      from: formatIsoDate(slots.date.from),
+      to: formatIsoDate(slots.date.to),
+      label: slots.date.label,
+    };
+  }
+  if (slots.date?.kind === 'day') answers.date = formatIsoDate(slots.date.date);
+  if (slots.amountFen !== undefined) answers.amount = (slots.amountFen / 100).toFixed(2);
+  return { data, answers };
 }

@@ -1,23 +1,29 @@
 import { z } from 'zod';
 import type { CarFacts } from '../src/conversation/effect';
-import { defineFlow, effectStep, type FlowData } from '../src/conversation/flow-schema';
+import { defineFlow, effectStep, type FlowData, type Prefilled } from '../src/conversation/flow-schema';
 import { normalizeText } from '../src/conversation/intents/normalize-text';
+import { readMileageAnswer, type Slots } from '../src/conversation/intents/slots';
 import { text } from '../src/conversation/reply';
 import { formatIsoDate, parseIsoDate } from '../src/rules/local-date';
-import { plateAnswer } from './answers';
-import { myCarCopy } from './copy/zh-CN';
+import { plateAnswer, yesNo } from './answers';
+import { answerCopy, myCarCopy } from './copy/zh-CN';
 
 const FIELDS = ['plate', 'model', 'mileageKm', 'insuranceEndsOn', 'inspectionDueOn'] as const;
 type Field = (typeof FIELDS)[number];
 
-/** 我的车: shows the car's details and updates one at a time (plate, model, mileage, dates). */
+/**
+ * 我的车: shows the car's details and updates one at a time (plate, model, mileage, dates). Asked
+ * with the new value in the same words (「里程更新一下 3万2公里」「车牌换成沪A12345」), it goes
+ * straight to confirming that change.
+ */
 export const myCarFlow = defineFlow({
   id: 'my_car',
-  version: 1,
+  version: 2,
   intent: 'my_car',
   title: '我的车',
   audience: 'member',
   start: 'load',
+  prefill: { fill: prefillFromSlots },
   steps: [
     effectStep<'load_car'>({
       id: 'load',
@@ -44,7 +50,17 @@ export const myCarFlow = defineFlow({
       prompt: (data) => [text(myCarCopy.askValue[fieldOf(data)])],
       answer: (data) => valueAnswer(fieldOf(data)),
       save: 'value',
-      next: 'save',
+      // A value taken from the starting message is confirmed first; a typed one is saved at once.
+      next: (value, data) => ({ data: { value }, next: data.confirm === true ? 'confirm' : 'save' }),
+    },
+    {
+      type: 'ask',
+      id: 'confirm',
+      prompt: (data) => [text(myCarCopy.confirmChange(fieldOf(data), data.value as string | number))],
+      answer: () => yesNo(answerCopy.confirmOrNot),
+      save: 'confirmed',
+      next: (confirmed) =>
+        confirmed ? { next: 'save' } : { replies: [text(myCarCopy.notChanged)], next: null },
     },
     effectStep<'update_car'>({
       id: 'save',
@@ -53,6 +69,14 @@ export const myCarFlow = defineFlow({
     }),
   ],
 });
+
+/** A new plate or mileage in the starting message answers 要更新哪一项 and the value question. */
+function prefillFromSlots(slots: Slots): Prefilled {
+  const field: Field | null = slots.plate ? 'plate' : slots.mileageKm !== undefined ? 'mileageKm' : null;
+  if (!field) return {};
+  const value = field === 'plate' ? slots.plate! : String(slots.mileageKm);
+  return { data: { confirm: true }, answers: { field: String(FIELDS.indexOf(field) + 1), value } };
+}
 
 function fieldOf(data: FlowData): Field {
   return FIELDS.includes(data.field as Field) ? (data.field as Field) : 'plate';
@@ -65,12 +89,13 @@ function valueAnswer(field: keyof CarFacts): z.ZodType {
     case 'model':
       return z.string().trim().min(1, myCarCopy.badModel).max(40, myCarCopy.badModel);
     case 'mileageKm':
-      return z
-        .string()
-        .transform((answer) => answer.replace(/[,，\s]|公里$|km$/gi, ''))
-        .pipe(z.string().regex(/^\d{1,7}$/, myCarCopy.badMileage))
-        .transform(Number)
-        .refine((km) => km <= 2_000_000, myCarCopy.badMileage);
+      // 35000, 35,000 公里, 3万2, 三万二公里 (slots' reading of a mileage).
+      return z.string().transform((answer, issue) => {
+        const km = readMileageAnswer(answer);
+        if (km !== null) return km;
+        issue.addIssue({ code: 'custom', message: myCarCopy.badMileage });
+        return z.NEVER;
+      });
     case 'insuranceEndsOn':
     case 'inspectionDueOn':
       return z.string().transform((answer, issue) => {

@@ -1,6 +1,7 @@
 import type { RewardPeriod } from '../../src/config/program-schema';
 import type { CarFacts, EffectResults } from '../../src/conversation/effect';
 import type { IntentId } from '../../src/conversation/intents/intent-id';
+import type { ServiceKind } from '../../src/conversation/intents/slots';
 import type { ReferralWelcome } from '../../src/conversation/referral-welcome';
 import type { RuntimeCopy } from '../../src/conversation/runtime-copy';
 import type { OfferedReward, RewardHold } from '../../src/rules/catalogue-offer';
@@ -50,6 +51,12 @@ const INTENT_LABELS: Record<IntentId, string> = {
   booking: '预约服务',
   my_bookings: '我的预约',
 };
+
+/** `2026-11-21` → `11月21日`. */
+export function isoMonthDayZh(isoDate: string): string {
+  const [, month, day] = isoDate.split('-').map(Number);
+  return `${month}月${day}日`;
+}
 
 /** `2027-03-31` → `2027年3月31日`. */
 export function isoDateZh(isoDate: string): string {
@@ -329,8 +336,19 @@ function heldLines(held: readonly OfferedReward[]): string[] {
   return lines;
 }
 
+/** Service words as the chat names them back (slots, `ServiceKind`). */
+export const SERVICE_LABELS: Record<ServiceKind, string> = {
+  maintenance: '保养',
+  repair: '维修',
+  'body-paint': '钣喷',
+  insurance: '保险',
+  inspection: '年检',
+};
+
 export const missingPointsCopy = {
   askDate: '哪天的消费没拿到积分？（例如 2026-11-20、11-20，或「今天」「昨天」）',
+  askDayIn: (label: string, from: string, to: string) =>
+    `${label}（${from}–${to}）哪天的消费没拿到积分？回复星期几（例如 周六）或日期（例如 11-20）。`,
   badDate: '日期应为今天或以前的真实日期，例如 2026-11-20 或 11-20',
   askAmount: '消费金额是多少元？（例如 1280 或 1280.50）',
   badAmount: '金额应为大于 0 的数字，最多两位小数，例如 1280.50',
@@ -339,11 +357,25 @@ export const missingPointsCopy = {
   badStore: '请回复门店前面的序号',
   askInvoice: '有发票或小票的照片吗？有的话直接发过来，没有请回复「跳过」。',
   badInvoice: '请发一张照片，或回复「跳过」',
-  done: (date: string, amount: string) =>
-    `已收到：${date} 消费 ${amount}。门店核实后会在这里告诉您结果。回复「查积分」看看您的积分。`,
+  done: (date: string, amount: string, service: ServiceKind | null = null) =>
+    `已收到：${date} ${service ? SERVICE_LABELS[service] : ''}消费 ${amount}。门店核实后会在这里告诉您结果。回复「查积分」看看您的积分。`,
 };
 
 const CAR_LABELS = ['车牌', '车型', '里程', '保险到期日', '年检日期'] as const;
+
+const CAR_LABELS_BY_FIELD: Record<keyof CarFacts, string> = {
+  plate: '车牌',
+  model: '车型',
+  mileageKm: '里程',
+  insuranceEndsOn: '保险到期日',
+  inspectionDueOn: '年检日期',
+};
+
+function carValueZh(field: keyof CarFacts, value: string | number): string {
+  if (field === 'mileageKm') return `${formatInteger(Number(value))} 公里`;
+  if (field === 'insuranceEndsOn' || field === 'inspectionDueOn') return isoDateZh(String(value));
+  return String(value);
+}
 
 export const myCarCopy = {
   summary(car: CarFacts | null): string {
@@ -372,6 +404,9 @@ export const myCarCopy = {
   badModel: '车型请填 1–40 个字',
   badMileage: '里程应为 0–2,000,000 之间的整数公里数',
   badDate: '日期应为真实日期，例如 2027-03-31',
+  confirmChange: (field: keyof CarFacts, value: string | number) =>
+    `把${CAR_LABELS_BY_FIELD[field]}改为 ${carValueZh(field, value)}？回复「确认」保存，不改了回复「不了」。`,
+  notChanged: '好的，没有改动。还要改别的，回复「我的车」。',
   updated: (car: CarFacts) => `已更新。\n${myCarCopy.summary(car)}\n还要改别的，回复「我的车」。`,
 };
 

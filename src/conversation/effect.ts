@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { OfferedReward } from '../rules/catalogue-offer';
 import type { ProgramFacts } from '../rules/program-facts';
+import { serviceKinds } from './intents/slots/slot-types';
 import type { ReferralTerms } from '../rules/referral-terms';
 
 /**
@@ -41,6 +42,8 @@ export const effectSchema = z.discriminatedUnion('type', [
     amountFen: z.number().int().positive(),
     storeId: z.string(),
     invoice: z.strictObject({ mediaId: z.string(), imageUrl: z.string() }).nullable(),
+    /** The service the member named (「保养的积分没加上」), for the staff's first proposal. */
+    service: z.enum(serviceKinds).optional(),
   }),
   z.strictObject({ type: z.literal('redeem'), rewardId: z.string(), requestId: z.string() }),
   z.strictObject({ type: z.literal('record_rating'), rating: z.number().int().min(1).max(10) }),

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { LocalDate } from '../rules/local-date';
 import type { Effect, EffectOf, EffectResult, EffectResults, EffectType } from './effect';
 import { intentIds } from './intents/intent-id';
+import type { Slots } from './intents/slots';
 import type { Reply } from './reply';
 
 /** Answers collected so far in a flow (plain JSON: it is stored in the session). */
@@ -75,6 +76,24 @@ export const stepSchema = z.discriminatedUnion('type', [askStepSchema, effectSte
 export type Step = z.infer<typeof stepSchema>;
 export type AskStep = z.infer<typeof askStepSchema>;
 
+/**
+ * What the message that started the flow already says, as the flow takes it: `data` merged into
+ * the flow's data (context such as "上周"), and `answers`: per ask step id, the text taken as the
+ * member's answer when the flow reaches that step. An answer passes the step's own answer schema
+ * or is dropped and the question asked as usual (see `src/conversation/prefill.ts`).
+ */
+export interface Prefilled {
+  data?: FlowData;
+  answers?: Record<string, string>;
+}
+type Fill = (slots: Slots, ctx: StepContext) => Prefilled;
+
+const prefillSchema = z.strictObject({
+  /** `past` (default): dates are "when did it happen"; `any` lets them lie ahead (a booking). */
+  tense: z.enum(['past', 'any']).optional(),
+  fill: fn<Fill>(),
+});
+
 export const flowSchema = z.strictObject({
   id: z.string().regex(/^[a-z][a-z0-9_]*$/),
   /** Bumped when steps change shape; a session on an older version is restarted, not resumed. */
@@ -86,6 +105,8 @@ export const flowSchema = z.strictObject({
   audience: z.enum(['member', 'guest', 'anyone']),
   start: stepId,
   steps: z.array(stepSchema).min(1),
+  /** Optional: the flow takes values (slots) from the message that started it. */
+  prefill: prefillSchema.optional(),
 });
 export type Flow = z.infer<typeof flowSchema>;
 

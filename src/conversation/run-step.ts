@@ -5,6 +5,7 @@ import { matchCommand, requestAfterCancel } from './intents/match-command';
 import { matchIntent, matchMenuNumber } from './intents/match-intent';
 import type { Classification } from './intents/model/train-intent-model';
 import { LEAVE_FLOW_SCORE, type RoutedIntent, understandMessage } from './intents/route-message';
+import { startState, takePrefilled } from './prefill';
 import type { Reply } from './reply';
 import type { RuntimeCopy } from './runtime-copy';
 import { emptySession, type FlowState, type Session } from './session';
@@ -131,7 +132,7 @@ class StepRun {
     const own = this.definition(state)?.intent;
     const keyword = matchIntent(text, { mode: 'strict' });
     if (keyword && keyword !== own) {
-      this.startIntent(keyword);
+      this.startIntent(keyword, text);
       return;
     }
     if (!keyword && !step.answer(state.data, this.ctx).safeParse(text).success) {
@@ -147,7 +148,7 @@ class StepRun {
         understood.intent !== 'help' &&
         score >= LEAVE_FLOW_SCORE
       ) {
-        this.startIntent(understood.intent);
+        this.startIntent(understood.intent, request ?? text);
         return;
       }
     }
@@ -175,12 +176,12 @@ class StepRun {
     }
     const keyword = matchIntent(text, { mode: 'strict' }) ?? matchMenuNumber(text);
     if (keyword) {
-      this.startIntent(keyword);
+      this.startIntent(keyword, text);
       return;
     }
     const understood = understandMessage(this.ctx.classify(text));
     if (understood.kind === 'intent') {
-      this.startIntent(understood.intent);
+      this.startIntent(understood.intent, text);
       return;
     }
     if (this.misses >= 1) {
@@ -217,7 +218,8 @@ class StepRun {
     };
   }
 
-  private startIntent(intent: RoutedIntent): void {
+  /** `said`: the member's words that asked for it, whose slots may answer the flow's questions. */
+  private startIntent(intent: RoutedIntent, said?: string): void {
     this.misses = 0;
     // An unfinished question is kept for 继续; a flow waiting on an effect has nothing to resume.
     if (this.flow && this.stepOf(this.flow)?.type === 'ask') this.suspended = this.flow;
@@ -251,7 +253,7 @@ class StepRun {
       return;
     }
     if (this.suspended?.flowId === flow.id) this.suspended = null;
-    this.enter({ flowId: flow.id, flowVersion: flow.version, step: flow.start, data: {}, history: [] });
+    this.enter(startState(flow, said, this.ctx, this.now));
   }
 
   private cancel(): void {
@@ -350,6 +352,14 @@ class StepRun {
         return;
       }
       if (step.type === 'ask') {
+        // Slots: what the starting message already answered is taken, unasked, when the step's
+        // own schema accepts it (`takePrefilled`); otherwise the question is asked as usual.
+        const prefilled = takePrefilled(current, step, this.ctx);
+        current = prefilled.state;
+        if (prefilled.answer !== null) {
+          this.answer(current, step, prefilled.answer);
+          return;
+        }
         this.replies.push(...step.prompt(current.data, this.ctx));
         this.flow = current;
         return;

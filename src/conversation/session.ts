@@ -8,6 +8,8 @@ export const flowStateSchema = z.strictObject({
   step: z.string(),
   data: z.record(z.string(), z.unknown()),
   history: z.array(z.string()),
+  /** Answers the starting message already gave, per ask step id, not yet reached (slots). */
+  prefill: z.record(z.string(), z.string()).optional(),
 });
 export type FlowState = z.infer<typeof flowStateSchema>;
 

@@ -25,15 +25,15 @@ const NOON_MS = 12 * 3_600_000;
 
 /**
  * Proposals for a 积分没到账 report (`date` YYYY-MM-DD, `amountFen`), one per category of the
- * program — the report does not say which — the likeliest first: a service category (one with a
- * post-service follow-up, as most reports are about a workshop visit), then the rest in the
- * program's order. Each is the very decision a DMS transaction gets (`decideTransaction`: tier,
+ * program, the likeliest first: the category the member named (`report.category`, as in
+ * 「保养的积分没加上」), then a service category (one with a post-service follow-up, as most
+ * reports are about a workshop visit), then the rest in the program's order. Each is the very decision a DMS transaction gets (`decideTransaction`: tier,
  * promotions including campaign windows, first-transaction bonus) for the member as they are at
  * `now`. Pure; an unreadable date proposes nothing.
  */
 export function proposeMissingPoints(
   member: MemberForTransaction,
-  report: { id: string; date: string; amountFen: number },
+  report: { id: string; date: string; amountFen: number; category?: string | null },
   campaigns: readonly CampaignWindow[],
   now: Date,
   program: Program,
@@ -43,7 +43,8 @@ export function proposeMissingPoints(
   const occurredAt = new Date(startOfLocalDay(date, program.timezone).getTime() + NOON_MS);
   const codes = Object.keys(program.categories);
   const likely = codes.filter((code) => program.categories[code]!.postServiceFollowUp);
-  const ordered = [...likely, ...codes.filter((code) => !likely.includes(code))];
+  const named = report.category && codes.includes(report.category) ? [report.category] : [];
+  const ordered = [...new Set([...named, ...likely, ...codes.filter((code) => !likely.includes(code))])];
   const proposals: MissingPointsProposal[] = [];
   for (const category of ordered) {
     const decision = decideTransaction(

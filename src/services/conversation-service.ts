@@ -402,6 +402,7 @@ export class ConversationService {
           storeId: effect.storeId,
           invoiceUrl: effect.invoice?.imageUrl ?? null,
           invoiceMediaId: effect.invoice?.mediaId ?? null,
+          service: effect.service ?? null,
           channel: 'chat',
         });
         if (!outcome.ok) throw new Error(`member ${memberId} vanished`);

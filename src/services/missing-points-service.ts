@@ -2,6 +2,8 @@ import type {
   MissingPointsDecision,
   MissingPointsReportRecord,
 } from '../data/models/missing-points-report-model';
+import type { Program } from '../config/program-schema';
+import { type ServiceKind, serviceIdIn } from '../conversation/intents/slots';
 import { missingPointsOutcomeText } from '../delivery/missing-points-copy';
 import { newId } from '../lib/new-id';
 import { adjustPoints } from '../rules/adjust-points';
@@ -19,6 +21,8 @@ export interface OpenReportInput {
   invoiceUrl?: string | null;
   invoiceMediaId?: string | null;
   note?: string | null;
+  /** A service word the member used (slots): kept as the program category it names, if any. */
+  service?: ServiceKind | null;
   channel: 'chat' | 'counter';
 }
 
@@ -28,6 +32,8 @@ export interface MissingPointsReportView {
   date: string;
   amountFen: number;
   storeId: string;
+  /** The category the member named, or null: staff see its proposal first. */
+  category: string | null;
   invoice: MissingPointsReportRecord['invoice'];
   note: string | null;
   channel: string;
@@ -88,6 +94,7 @@ export class MissingPointsService {
       date: input.date,
       amountFen: input.amountFen,
       storeId: input.storeId,
+      category: input.service ? categoryNamed(input.service, this.ctx.program.current()) : null,
       invoice:
         input.invoiceUrl || input.invoiceMediaId
           ? { url: input.invoiceUrl ?? null, mediaId: input.invoiceMediaId ?? null }
@@ -305,6 +312,15 @@ export class MissingPointsService {
   }
 }
 
+/** The program's category a service word names (serviceIdIn over the categories), or null. */
+function categoryNamed(service: ServiceKind, program: Program): string | null {
+  const categories = Object.entries(program.categories).map(([id, category]) => ({
+    id,
+    name: category.name,
+  }));
+  return serviceIdIn(service, categories);
+}
+
 function view(report: MissingPointsReportRecord): MissingPointsReportView {
   const iso = (d: Date | null) => (d ? new Date(d).toISOString() : null);
   return {
@@ -313,6 +329,7 @@ function view(report: MissingPointsReportRecord): MissingPointsReportView {
     date: report.date,
     amountFen: report.amountFen,
     storeId: report.storeId,
+    category: report.category ?? null,
     invoice: report.invoice,
     note: report.note,
     channel: report.channel,

@@ -154,7 +154,7 @@ describe('conversation transcripts (real Redis, embedded MongoDB)', () => {
     const [done] = await conversations.handle(
       inbound(friend, { type: 'image', mediaId: 'media-1', imageUrl: 'https://img.test/invoice.jpg' }),
     );
-    expect(done?.text).toContain('已收到：2026年11月24日 消费 ¥1,280.00');
+    expect(done?.text).toContain('已收到：2026年11月24日 保养消费 ¥1,280.00');
     const member = await memberByOpenid(friend);
     const [report] = await api.runtime.services.missingPoints.listForMember(member!._id);
     expect(report).toMatchObject({

@@ -147,7 +147,8 @@ describe('积分没到账', () => {
       expect(
         await chat.act(key, { type: 'image', mediaId: 'media-9', imageUrl: 'https://img.test/receipt.jpg' }),
       ).toBe(
-        '已收到：2026年11月20日 消费 ¥1,280.50。门店核实后会在这里告诉您结果。回复「查积分」看看您的积分。',
+        // The service named when asking (slots) is named back.
+        `已收到：2026年11月20日 ${words.includes('保养') ? '保养' : ''}消费 ¥1,280.50。门店核实后会在这里告诉您结果。回复「查积分」看看您的积分。`,
       );
       const [report] = await reportsOf(member._id);
       expect(report).toMatchObject({

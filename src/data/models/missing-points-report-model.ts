@@ -25,6 +25,8 @@ export interface MissingPointsReportRecord {
   date: string;
   amountFen: number;
   storeId: string;
+  /** The program category the member named when reporting (保养 → maintenance); null if none. */
+  category?: string | null;
   invoice: { url: string | null; mediaId: string | null } | null;
   note: string | null;
   channel: string;
@@ -43,6 +45,7 @@ const missingPointsReportSchema = new Schema<MissingPointsReportRecord>(
     date: { type: String, required: true },
     amountFen: { type: Number, required: true },
     storeId: { type: String, required: true },
+    category: { type: String, default: null },
     invoice: { type: Schema.Types.Mixed, default: null },
     note: { type: String, default: null },
     channel: { type: String, required: true },

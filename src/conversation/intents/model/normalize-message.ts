@@ -4,6 +4,11 @@ import { pinyin } from 'pinyin-pro';
 /** Traditional (Taiwan, Hong Kong and plain OpenCC) → simplified, built once (~150 ms). */
 const toSimplified = OpenCC.Converter({ from: 'hk', to: 'cn' });
 
+/** Full-width folded (NFKC), lower case, traditional → simplified; punctuation kept (for slots). */
+export function simplifyText(text: string): string {
+  return toSimplified(text.normalize('NFKC').toLowerCase());
+}
+
 /**
  * Words members put around a request that say nothing about it. Only removed when something is
  * left, so a lone 「嗯」 stays (it is small talk).
@@ -35,7 +40,7 @@ const SPACE_NEXT_TO_NON_LATIN = / (?![a-z0-9])|(?<![a-z0-9]) /g;
  * only punctuation or emoji (「？」, 「👍」) keeps its symbols, since those carry the meaning.
  */
 export function normalizeMessage(text: string): string {
-  const folded = toSimplified(text.normalize('NFKC').toLowerCase());
+  const folded = simplifyText(text);
   const plain = folded.replace(PUNCTUATION, ' ').trim().replace(SPACE_NEXT_TO_NON_LATIN, '');
   if (!plain) return folded.replace(/\s+/gu, '');
   const withoutFillers = plain.replace(FILLER, '').trim().replace(SPACE_NEXT_TO_NON_LATIN, '');
