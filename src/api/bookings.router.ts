@@ -55,6 +55,8 @@ const createBody = z
       .min(0, '里程不能为负')
       .max(2_000_000, '里程过大')
       .optional(),
+    /** Pay with one of the member's free maintenances (used at check-in). */
+    useFreeMaintenance: z.boolean({ error: 'useFreeMaintenance 须为 true 或 false' }).default(false),
   })
   .refine((body) => (body.mobile === undefined) !== (body.memberId === undefined), {
     message: '请提供 mobile 或 memberId 其中之一',
@@ -118,6 +120,7 @@ export function bookingsRouter(services: Services): Router {
         serviceId: body.serviceId,
         slotStart: body.slotStart,
         mileageKm: body.mileageKm ?? null,
+        useFreeMaintenance: body.useFreeMaintenance,
         actor: actorOf(staff),
       });
       answer(res, outcome, 201);
@@ -202,6 +205,8 @@ const statusOf: Record<BookingFailure['reason'], number> = {
   wrong_state: 409,
   request_reused: 409,
   conflict: 409,
+  free_maintenance_not_allowed: 400,
+  no_free_maintenance_left: 409,
 };
 
 function refuse(outcome: BookingFailure): never {

@@ -1,6 +1,7 @@
 import express, { Router } from 'express';
 import type { StaffApiKey } from '../config/staff-api-keys';
 import type { Services } from '../services/services';
+import { benefitsRouter } from './benefits.router';
 import { bookingsRouter } from './bookings.router';
 import { callbacksRouter } from './callbacks.router';
 import { campaignsRouter } from './campaigns.router';
@@ -39,6 +40,7 @@ export function v1Router(services: Services | null, staffKeys: readonly StaffApi
     api.use(campaignsRouter(services));
     api.use(reportsRouter(services));
     api.use(bookingsRouter(services));
+    api.use(benefitsRouter(services));
   }
   return api;
 }

@@ -1,6 +1,7 @@
 import type { Database } from '../data/database';
 import type { Clock } from '../lib/clock';
 import type { Logger } from '../lib/logger';
+import { BenefitService } from './benefits/benefit-service';
 import { recoverBookings } from './bookings/booking-recovery';
 import { BookingService } from './bookings/booking-service';
 import { CallbackService } from './callback-service';
@@ -62,6 +63,8 @@ export interface Services {
   reports: ReportService;
   /** Service bookings (预约): exact capacity, moves, cancels, the store's transitions. */
   bookings: BookingService;
+  /** Counted tier benefits (free maintenance): uses at the counter and at check-in, undo. */
+  benefits: BenefitService;
 }
 
 export function createServices(db: Database, program: ProgramSource, clock: Clock, logger: Logger): Services {
@@ -100,6 +103,9 @@ export function createServices(db: Database, program: ProgramSource, clock: Cloc
     openCallback: (input) => callbacks.open(input),
   });
   const reports = new ReportService(ctx, campaigns);
+  const bookings = new BookingService(ctx);
+  const benefits = new BenefitService(ctx);
+  bookings.onCheckedIn((booking) => benefits.useForBooking(booking));
   const recovery = new RecoveryService(
     [
       {
@@ -116,6 +122,7 @@ export function createServices(db: Database, program: ProgramSource, clock: Cloc
       { name: 'campaigns', run: () => campaigns.recoverStuck() },
       { name: 'massSendBatches', run: () => massSend.recoverStuck() },
       { name: 'bookings', run: () => recoverBookings(ctx) },
+      { name: 'benefitUses', run: () => benefits.recoverStuck() },
     ],
     logger,
   );
@@ -137,6 +144,7 @@ export function createServices(db: Database, program: ProgramSource, clock: Cloc
     callbacks,
     links,
     reports,
-    bookings: new BookingService(ctx),
+    bookings,
+    benefits,
   };
 }

@@ -37,6 +37,13 @@ export interface BookingRecord {
   openDayKey: string | null;
   seatKey: string | null;
   history: BookingEvent[];
+  /** The member chose to pay with a free maintenance (used at check-in, keyed by the booking). */
+  useFreeMaintenance?: boolean;
+  /**
+   * The use at check-in: `pending` is set together with the check-in, then `used`, or `none_left`
+   * when the member had none left by then; null before check-in or without the choice.
+   */
+  freeMaintenanceUse?: 'pending' | 'used' | 'none_left' | null;
   createdAt: Date;
   updatedAt: Date;
 }
@@ -59,6 +66,8 @@ const bookingSchema = new Schema<BookingRecord>(
     openDayKey: { type: String, default: null },
     seatKey: { type: String, default: null },
     history: { type: Schema.Types.Mixed, default: [] },
+    useFreeMaintenance: { type: Boolean, default: false },
+    freeMaintenanceUse: { type: String, default: null },
     createdAt: { type: Date, required: true },
     updatedAt: { type: Date, required: true },
   },

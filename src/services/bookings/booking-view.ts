@@ -21,6 +21,8 @@ export interface BookingView {
     reason: string | null;
     by: BookingRecord['history'][number]['by'];
   }[];
+  useFreeMaintenance: boolean;
+  freeMaintenanceUse: 'pending' | 'used' | 'none_left' | null;
   createdAt: string;
   updatedAt: string;
 }
@@ -46,6 +48,8 @@ export function bookingView(record: BookingRecord): BookingView {
       reason: event.reason,
       by: event.by,
     })),
+    useFreeMaintenance: record.useFreeMaintenance ?? false,
+    freeMaintenanceUse: record.freeMaintenanceUse ?? null,
     createdAt: new Date(record.createdAt).toISOString(),
     updatedAt: new Date(record.updatedAt).toISOString(),
   };
