@@ -1,5 +1,6 @@
 import type { Flow } from '../src/conversation/flow-schema';
 import { balanceFlow } from './balance.flow';
+import { benefitsFlow } from './benefits.flow';
 import { eraseFlow } from './erase.flow';
 import { historyFlow } from './history.flow';
 import { humanFlow } from './human.flow';
@@ -32,4 +33,5 @@ export const allFlows: readonly Flow[] = [
   humanFlow,
   myVouchersFlow,
   storesFlow,
+  benefitsFlow,
 ];

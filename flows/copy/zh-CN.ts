@@ -22,6 +22,7 @@ const MENU = [
   '8 恢复订阅',
   '9 注销会员',
   '还可以回复：「我的车」「积分没到账」「我的券」「门店」「人工」',
+  '回复「权益」看本会员年的权益还剩多少',
 ].join('\n');
 
 /** How intents are named in a numbered choice (「您是想：1 查积分 2 积分没到账？」). */
@@ -42,6 +43,7 @@ const INTENT_LABELS: Record<IntentId, string> = {
   signup: '入会',
   my_vouchers: '我的券',
   stores: '门店信息',
+  benefits: '会员权益',
 };
 
 /** `2027-03-31` → `2027年3月31日`. */
@@ -102,13 +104,44 @@ export const balanceCopy = {
         ? `会员等级：${v.tierName}，再获得 ${formatPoints(v.next.pointsToGo)}可升级为${v.next.name}。`
         : `会员等级：${v.tierName}，已是最高等级。`,
     );
-    if (v.freeMaintenanceLeft > 0) lines.push(`本会员年还可享免费基础保养 ${v.freeMaintenanceLeft} 次。`);
+    if (v.freeMaintenance.allowance > 0) lines.push(freeMaintenanceLine(v.freeMaintenance));
     for (const voucher of v.vouchers) {
       lines.push(
         `可用券：${voucher.name}（券码 ${voucher.code}，${formatDateZh(new Date(voucher.expiresAt), timeZone)}到期）`,
       );
     }
     lines.push('回复「明细」看最近的积分变化，「兑换」用积分换礼品。');
+    return lines.join('\n');
+  },
+};
+
+/** 「本会员年免费基础保养已用 1 次，还剩 1 次。」 */
+function freeMaintenanceLine(count: { allowance: number; used: number; left: number }): string {
+  if (count.used === 0) return `本会员年可享免费基础保养 ${count.allowance} 次，还未使用。`;
+  return count.left > 0
+    ? `本会员年免费基础保养已用 ${count.used} 次，还剩 ${count.left} 次。`
+    : `本会员年免费基础保养 ${count.allowance} 次已用完。`;
+}
+
+export const benefitsCopy = {
+  summary(v: EffectResults['load_benefits']): string {
+    const lines = [`您是${v.tierName}会员，本会员年（到 ${isoDateZh(v.yearEnd)}）的权益：`];
+    if (v.freeMaintenance.allowance > 0) lines.push(`· ${freeMaintenanceLine(v.freeMaintenance)}`);
+    if (v.serviceDiscountZhe !== null) lines.push(`· 到店保养维修工时配件享 ${v.serviceDiscountZhe} 折。`);
+    if (v.birthdayGift) {
+      const { birthday, voucherName } = v.birthdayGift;
+      lines.push(
+        birthday
+          ? `· 生日礼：${birthday.month}月${birthday.day}日生日当天送「${voucherName}」。`
+          : `· 生日礼：生日当天送「${voucherName}」，告诉门店您的生日就能收到。`,
+      );
+    }
+    if (v.personalAdvisor) lines.push('· 专属服务顾问：一对一为您安排保养和用车事宜。');
+    lines.push(
+      v.freeMaintenance.left > 0
+        ? '想用免费保养，到店时告诉前台即可；回复「人工」请门店为您安排，「查积分」看积分。'
+        : '回复「人工」联系门店，「查积分」看积分。',
+    );
     return lines.join('\n');
   },
 };

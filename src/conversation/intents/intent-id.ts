@@ -19,6 +19,8 @@ export const intentIds = [
   'my_vouchers',
   /** The program's stores: phone and opening hours. */
   'stores',
+  /** The tier's benefits and what is left of them this membership year. */
+  'benefits',
 ] as const;
 
 export type IntentId = (typeof intentIds)[number];

@@ -8,7 +8,7 @@ export type RoutedIntent = IntentId | 'smalltalk';
 
 /**
  * Model intents without a flow of their own go to the closest answer the assistant has:
- * 权益 → 查积分 (tier, free maintenance left, vouchers), a question about the program → 为什么
+ * a question about the program → 为什么
  * (how points are counted), a complaint or a booking → 人工 (store phone, hours, call-back
  * offer), 活动 → 人工 (the store knows its events). Nothing dead-ends.
  */
@@ -29,7 +29,7 @@ const ROUTE: Record<Exclude<ModelIntent, 'none'>, RoutedIntent> = {
   my_vouchers: 'my_vouchers',
   stores: 'stores',
   smalltalk: 'smalltalk',
-  benefits: 'balance',
+  benefits: 'benefits',
   program_faq: 'why',
   complaint: 'human',
   booking: 'human',

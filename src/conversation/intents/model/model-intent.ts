@@ -6,15 +6,7 @@ import { type IntentId, intentIds } from '../intent-id';
  * adds, and `none` for gibberish, off-topic text and negations such as 「我没说要注销」, so
  * those land on a low-confidence answer instead of the nearest flow.
  */
-const modelOnlyIntents = [
-  'benefits',
-  'complaint',
-  'smalltalk',
-  'program_faq',
-  'booking',
-  'events',
-  'none',
-] as const;
+const modelOnlyIntents = ['complaint', 'smalltalk', 'program_faq', 'booking', 'events', 'none'] as const;
 
 type WordIntent = Exclude<IntentId, 'rate_service'>;
 export type ModelIntent = WordIntent | (typeof modelOnlyIntents)[number];
