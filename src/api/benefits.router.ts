@@ -2,11 +2,13 @@ import { type Response, Router } from 'express';
 import { z } from 'zod';
 import { benefitIds } from '../benefits/benefit-ids';
 import { AppError } from '../lib/app-error';
+import { addLocalDays, compareLocalDates, formatIsoDate, parseIsoDate } from '../rules/local-date';
+import { localDateOf } from '../rules/zoned-time';
 import type { BenefitUseOutcome } from '../services/benefits/benefit-service';
 import type { Services } from '../services/services';
 import { memberId, storeId } from './schemas';
 import { requireRole } from './staff-auth';
-import { resolveStore } from './store-scope';
+import { listingStore, resolveStore } from './store-scope';
 import { handle, parseInput } from './validate';
 
 const benefit = z.enum(benefitIds, { error: `没有这项可计次的权益（可用：${benefitIds.join('、')}）` });
@@ -21,6 +23,25 @@ const useBody = z.strictObject({
   storeId: storeId.optional(),
   note: z.string().trim().max(200, '备注最多 200 字').optional(),
 });
+
+const isoDate = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}$/, '日期应为 YYYY-MM-DD')
+  .transform((text, ctx) => {
+    const date = parseIsoDate(text);
+    if (!date) {
+      ctx.addIssue({ code: 'custom', message: '没有这一天，请核对日期' });
+      return z.NEVER;
+    }
+    return date;
+  });
+const reportQuery = z.strictObject({
+  from: isoDate.optional(),
+  to: isoDate.optional(),
+  storeId: storeId.optional(),
+});
+/** The longest period the benefits report covers at once. */
+const REPORT_MAX_DAYS = 366;
 
 const statusOf: Record<Extract<BenefitUseOutcome, { ok: false }>['reason'], number> = {
   member_not_found: 404,
@@ -84,6 +105,26 @@ export function benefitsRouter(services: Services): Router {
         res.locals.staff!.storeId ?? null,
       );
       answer(outcome, res);
+    }),
+  );
+
+  router.get(
+    '/reports/benefits',
+    requireRole('store', 'marketing'),
+    handle(async (req, res) => {
+      const query = parseInput(reportQuery, req.query);
+      const timeZone = services.program.current().timezone;
+      const to = query.to ?? localDateOf(services.clock(), timeZone);
+      const from = query.from ?? addLocalDays(to, -29);
+      if (compareLocalDates(from, to) > 0) {
+        throw new AppError('invalid_period', 'from 不能晚于 to', 400);
+      }
+      if (compareLocalDates(addLocalDays(from, REPORT_MAX_DAYS), to) <= 0) {
+        throw new AppError('invalid_period', `一次最多统计 ${REPORT_MAX_DAYS} 天`, 400);
+      }
+      const store = listingStore(res.locals.staff!, query.storeId);
+      const report = await services.reports.benefits(from, to, store);
+      res.json({ ...report, from: formatIsoDate(from), to: formatIsoDate(to), storeId: store ?? null });
     }),
   );
 

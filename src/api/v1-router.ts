@@ -38,9 +38,10 @@ export function v1Router(services: Services | null, staffKeys: readonly StaffApi
     api.use(feedbackRouter(services));
     api.use(callbacksRouter(services));
     api.use(campaignsRouter(services));
+    // Before the reports router: `/reports/benefits` takes a period, not the weekly catalogue's query.
+    api.use(benefitsRouter(services));
     api.use(reportsRouter(services));
     api.use(bookingsRouter(services));
-    api.use(benefitsRouter(services));
   }
   return api;
 }

@@ -347,3 +347,44 @@ describe('benefits: a crash mid-way is finished by the sweep', () => {
     expect((await storedTier(member)).freeMaintenanceUsed).toBe(1);
   });
 });
+
+describe('benefits: the report per tier and store', () => {
+  it('counts uses standing and undone in the period, per tier and store; store keys see their store', async () => {
+    h.setNow('2027-02-10T10:00:00+08:00');
+    try {
+      const bronze = await h.insertMember();
+      const gold = await h.insertMember();
+      await db.members.updateOne(
+        { _id: gold._id },
+        { $set: { 'tier.tierCode': 'gold', 'tier.freeMaintenanceAllowance': 4 } },
+      );
+      await h.post(useUrl(bronze), { requestId: 'r-1' }, 'store');
+      await h.post(useUrl(gold), { requestId: 'r-2' }, 'store');
+      await h.post(useUrl(gold), { requestId: 'r-4' }, 'store');
+      await h.post(undoUrl(gold, 'r-4'), {}, 'store');
+
+      const report = await h.get('/api/v1/reports/benefits?from=2027-02-10&to=2027-02-10', 'marketing');
+      expect(report.status).toBe(200);
+      expect(report.body).toMatchObject({
+        id: 'benefits',
+        from: '2027-02-10',
+        to: '2027-02-10',
+        storeId: null,
+      });
+      const mainName = report.body.rows[0].store;
+      expect(report.body.rows).toEqual([
+        { tier: '铜卡', store: mainName, used: 1, undone: 0 },
+        { tier: '金卡', store: mainName, used: 1, undone: 1 },
+      ]);
+      const before = await h.get('/api/v1/reports/benefits?from=2027-02-01&to=2027-02-09', 'marketing');
+      expect(before.body.rows).toEqual([]);
+      const scoped = await h.get('/api/v1/reports/benefits?from=2027-02-10&to=2027-02-10', 'store');
+      expect(scoped.body.storeId).toBe('main');
+      expect((await h.get('/api/v1/reports/benefits?storeId=north', 'store')).status).toBe(403);
+      expect((await h.get('/api/v1/reports/benefits?from=2027-02-11&to=2027-02-10')).status).toBe(400);
+      expect((await h.get('/api/v1/reports/benefits?from=2027-02-30')).status).toBe(400);
+    } finally {
+      h.setNow(NOW);
+    }
+  });
+});
