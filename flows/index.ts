@@ -2,6 +2,7 @@ import type { Flow } from '../src/conversation/flow-schema';
 import { balanceFlow } from './balance.flow';
 import { complaintFlow } from './complaint.flow';
 import { bookingFlow } from './booking.flow';
+import { benefitsFlow } from './benefits.flow';
 import { eraseFlow } from './erase.flow';
 import { historyFlow } from './history.flow';
 import { humanFlow } from './human.flow';
@@ -40,4 +41,5 @@ export const allFlows: readonly Flow[] = [
   programFaqFlow,
   bookingFlow,
   myBookingsFlow,
+  benefitsFlow,
 ];

@@ -25,6 +25,7 @@ const MENU = [
   '9 注销会员',
   '预约保养、维修：回复「预约」',
   '改期或取消预约：回复「我的预约」',
+  '本会员年的权益还剩多少：回复「权益」',
   '还可以回复：「我的车」「积分没到账」「我的券」「门店」「积分规则」「投诉」「人工」',
 ].join('\n');
 
@@ -50,6 +51,7 @@ const INTENT_LABELS: Record<IntentId, string> = {
   program_faq: '会员规则',
   booking: '预约服务',
   my_bookings: '我的预约',
+  benefits: '会员权益',
 };
 
 /** `2026-11-21` → `11月21日`. */
@@ -113,13 +115,44 @@ export const balanceCopy = {
         ? `会员等级：${v.tierName}，再获得 ${formatPoints(v.next.pointsToGo)}可升级为${v.next.name}。`
         : `会员等级：${v.tierName}，已是最高等级。`,
     );
-    if (v.freeMaintenanceLeft > 0) lines.push(`本会员年还可享免费基础保养 ${v.freeMaintenanceLeft} 次。`);
+    if (v.freeMaintenance.allowance > 0) lines.push(freeMaintenanceLine(v.freeMaintenance));
     for (const voucher of v.vouchers) {
       lines.push(
         `可用券：${voucher.name}（券码 ${voucher.code}，${formatDateZh(new Date(voucher.expiresAt), timeZone)}到期）`,
       );
     }
     lines.push('回复「明细」看最近的积分变化，「兑换」用积分换礼品。');
+    return lines.join('\n');
+  },
+};
+
+/** 「本会员年免费基础保养已用 1 次，还剩 1 次。」 */
+function freeMaintenanceLine(count: { allowance: number; used: number; left: number }): string {
+  if (count.used === 0) return `本会员年可享免费基础保养 ${count.allowance} 次，还未使用。`;
+  return count.left > 0
+    ? `本会员年免费基础保养已用 ${count.used} 次，还剩 ${count.left} 次。`
+    : `本会员年免费基础保养 ${count.allowance} 次已用完。`;
+}
+
+export const benefitsCopy = {
+  summary(v: EffectResults['load_benefits']): string {
+    const lines = [`您是${v.tierName}会员，本会员年（到 ${isoDateZh(v.yearEnd)}）的权益：`];
+    if (v.freeMaintenance.allowance > 0) lines.push(`· ${freeMaintenanceLine(v.freeMaintenance)}`);
+    if (v.serviceDiscountZhe !== null) lines.push(`· 到店保养维修工时配件享 ${v.serviceDiscountZhe} 折。`);
+    if (v.birthdayGift) {
+      const { birthday, voucherName } = v.birthdayGift;
+      lines.push(
+        birthday
+          ? `· 生日礼：${birthday.month}月${birthday.day}日生日当天送「${voucherName}」。`
+          : `· 生日礼：生日当天送「${voucherName}」，告诉门店您的生日就能收到。`,
+      );
+    }
+    if (v.personalAdvisor) lines.push('· 专属服务顾问：一对一为您安排保养和用车事宜。');
+    lines.push(
+      v.freeMaintenance.left > 0
+        ? '想用免费保养，回复「预约」约个时间，预约时选用即可；「查积分」看积分。'
+        : '回复「预约」约保养，「查积分」看积分。',
+    );
     return lines.join('\n');
   },
 };

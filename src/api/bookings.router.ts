@@ -59,6 +59,8 @@ const createBody = z
       .max(2_000_000, '里程过大')
       .optional(),
     note: z.string().trim().max(200, '备注最多 200 字').optional(),
+    /** Pay with one of the member's free maintenances (used at check-in). */
+    useFreeMaintenance: z.boolean({ error: 'useFreeMaintenance 须为 true 或 false' }).default(false),
   })
   .refine((body) => (body.mobile === undefined) !== (body.memberId === undefined), {
     message: '请提供 mobile 或 memberId 其中之一',
@@ -142,6 +144,7 @@ export function bookingsRouter(services: Services): Router {
         slotStart: body.slotStart,
         mileageKm: body.mileageKm ?? null,
         note: body.note ? body.note : null,
+        useFreeMaintenance: body.useFreeMaintenance,
         actor: actorOf(staff),
       });
       answer(res, outcome, 201);
@@ -226,6 +229,8 @@ const statusOf: Record<BookingFailure['reason'], number> = {
   wrong_state: 409,
   request_reused: 409,
   conflict: 409,
+  free_maintenance_not_allowed: 400,
+  no_free_maintenance_left: 409,
 };
 
 function refuse(outcome: BookingFailure): never {

@@ -2,6 +2,7 @@ import express, { Router } from 'express';
 import type { StaffApiKey } from '../config/staff-api-keys';
 import type { Services } from '../services/services';
 import { bookingReportsRouter } from './booking-reports.router';
+import { benefitsRouter } from './benefits.router';
 import { bookingsRouter } from './bookings.router';
 import { callbacksRouter } from './callbacks.router';
 import { complaintsRouter } from './complaints.router';
@@ -41,6 +42,8 @@ export function v1Router(services: Services | null, staffKeys: readonly StaffApi
     api.use(complaintsRouter(services));
     api.use(campaignsRouter(services));
     api.use(bookingReportsRouter(services));
+    // Before the reports router: `/reports/benefits` takes a period, not the weekly catalogue's query.
+    api.use(benefitsRouter(services));
     api.use(reportsRouter(services));
     api.use(bookingsRouter(services));
   }

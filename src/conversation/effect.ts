@@ -10,6 +10,7 @@ import type { ReferralTerms } from '../rules/referral-terms';
  */
 export const effectSchema = z.discriminatedUnion('type', [
   z.strictObject({ type: z.literal('load_balance') }),
+  z.strictObject({ type: z.literal('load_benefits') }),
   z.strictObject({ type: z.literal('load_history'), limit: z.number().int().min(1).max(20) }),
   z.strictObject({ type: z.literal('load_referral') }),
   z.strictObject({ type: z.literal('set_marketing'), optIn: z.boolean() }),
@@ -99,8 +100,21 @@ export interface EffectResults {
     expiringIn30Days: number;
     tierName: string;
     next: { name: string; pointsToGo: number } | null;
-    freeMaintenanceLeft: number;
+    /** This membership year's free maintenances. */
+    freeMaintenance: { allowance: number; used: number; left: number };
     vouchers: { name: string; code: string; expiresAt: string }[];
+  };
+  /** The tier's benefits (RULES.md §11) and what is left of them this membership year. */
+  load_benefits: {
+    tierName: string;
+    /** Last day of the membership year, `YYYY-MM-DD`. */
+    yearEnd: string;
+    freeMaintenance: { allowance: number; used: number; left: number };
+    /** `9.5` for 9.5折; null without a discount. */
+    serviceDiscountZhe: number | null;
+    /** The birthday voucher's name when the tier has the gift; the member's birthday if known. */
+    birthdayGift: { voucherName: string; birthday: { month: number; day: number } | null } | null;
+    personalAdvisor: boolean;
   };
   load_history: { entries: { at: string; points: number; explanation: string }[] };
   load_referral: {

@@ -5,6 +5,7 @@ import { type DeliveryModels, deliveryModels } from './delivery-models';
 import { type FollowUpModels, followUpModels } from './follow-up-models';
 import { MemberStore } from './member-store';
 import { type MembershipModels, membershipModels } from './membership-models';
+import { type BenefitUseModel, benefitUseModel } from './models/benefit-use-model';
 import { type CampaignModel, campaignModel } from './models/campaign-model';
 import { type LedgerModel, ledgerModel } from './models/ledger-entry-model';
 import { type MemberModel, memberModel } from './models/member-model';
@@ -41,6 +42,8 @@ export interface Database {
   /** Service bookings and the capacity seats they hold. */
   bookings: BookingModels;
   bookingStore: BookingStore;
+  /** Uses of counted tier benefits (free maintenance): one per member and request. */
+  benefitUses: BenefitUseModel;
   /** Creates collections and indexes (idempotent); call once at start-up. */
   init(): Promise<void>;
 }
@@ -70,6 +73,8 @@ export function createDatabase(connection: Connection, onError: (err: unknown) =
   all.push(campaigns);
   const bookings = bookingModels(connection);
   all.push(...Object.values(bookings));
+  const benefitUses = benefitUseModel(connection);
+  all.push(benefitUses);
   return {
     connection,
     members,
@@ -87,6 +92,7 @@ export function createDatabase(connection: Connection, onError: (err: unknown) =
     campaigns,
     bookings,
     bookingStore: new BookingStore(bookings),
+    benefitUses,
     async init() {
       for (const model of all) {
         await model.createCollection().catch(() => undefined);

@@ -30,6 +30,15 @@ export interface DeliveryOutcomeCount {
   count: number;
 }
 
+/** Benefit uses recorded in a period, by the member's tier when used, the store and the status. */
+export interface BenefitUseCount {
+  benefitId: string;
+  tierCode: string;
+  storeId: string | null;
+  status: string;
+  count: number;
+}
+
 export interface WeeklyRatings {
   week: number;
   answered: number;
@@ -45,6 +54,23 @@ export interface WeeklyRatings {
  */
 export class ReportQueries {
   constructor(private readonly db: Database) {}
+
+  /** Benefit uses with `usedAt` in [from, to), counted by benefit, tier, store and status. */
+  async benefitUses(from: Date, to: Date): Promise<BenefitUseCount[]> {
+    const groups = await this.db.benefitUses.aggregate<{
+      _id: { benefitId: string; tierCode: string; storeId: string | null; status: string };
+      count: number;
+    }>([
+      { $match: { usedAt: { $gte: from, $lt: to } } },
+      {
+        $group: {
+          _id: { benefitId: '$benefitId', tierCode: '$tierCode', storeId: '$storeId', status: '$status' },
+          count: { $sum: 1 },
+        },
+      },
+    ]);
+    return groups.map((g) => ({ ...g._id, storeId: g._id.storeId ?? null, count: g.count }));
+  }
 
   /** Active members per tier code. */
   async membersByTier(): Promise<{ tierCode: string; members: number }[]> {

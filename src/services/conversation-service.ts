@@ -17,6 +17,7 @@ import { referralTerms } from '../rules/referral-terms';
 import { localDateOf } from '../rules/zoned-time';
 import { chatCatalogue } from './chat-catalogue';
 import { BookingEffects } from './conversation/booking-effects';
+import { loadBenefits } from './conversation/benefits-effects';
 import { ChatEnrolment } from './chat-enrolment';
 import { recordComplaint } from './conversation/complaint-effects';
 import { storeContact } from './conversation/store-contact';
@@ -351,6 +352,8 @@ export class ConversationService {
     switch (effect.type) {
       case 'load_balance':
         return { type: effect.type, value: await this.balance(memberId) };
+      case 'load_benefits':
+        return { type: effect.type, value: await loadBenefits(services, memberId) };
       case 'load_history': {
         const timeZone = services.program.current().timezone;
         const entries = await services.db.memberStore.ledgerOf(memberId, {
@@ -501,7 +504,7 @@ export class ConversationService {
       expiringIn30Days: view.balance.expiringIn30Days,
       tierName: view.tier.name,
       next: view.tier.next ? { name: view.tier.next.name, pointsToGo: view.tier.next.pointsToGo } : null,
-      freeMaintenanceLeft: view.tier.freeMaintenance.left,
+      freeMaintenance: view.tier.freeMaintenance,
       vouchers,
     };
   }

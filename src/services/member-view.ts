@@ -1,3 +1,4 @@
+import { benefitYear } from '../benefits/benefit-year';
 import type { Program } from '../config/program-schema';
 import type { MemberRecord } from '../data/models/member-model';
 import { maskMobile } from '../lib/mask';
@@ -63,11 +64,8 @@ export function memberView(
             pointsToGo: Math.max(0, next.threshold - member.tier.qualifyingPoints),
           }
         : null,
-      freeMaintenance: {
-        allowance: member.tier.freeMaintenanceAllowance,
-        used: member.tier.freeMaintenanceUsed,
-        left: Math.max(0, member.tier.freeMaintenanceAllowance - member.tier.freeMaintenanceUsed),
-      },
+      // This membership year's count, the annual review applied even before the nightly run wrote it.
+      freeMaintenance: benefitYear(member, now, program).freeMaintenance,
     },
     balance: {
       available: availableBalance(account, now),

@@ -7,6 +7,7 @@ import {
   conversionKinds,
   weeksBetween,
 } from '../reports/booking-reports';
+import { benefitsReport } from '../reports/benefits-report';
 import { campaignFunnelReport, type FunnelCampaign } from '../reports/campaign-funnel-report';
 import { careDeliveryKinds, careOutcomesReport } from '../reports/care-outcomes-report';
 import { liabilityReport } from '../reports/liability-report';
@@ -125,6 +126,24 @@ export class ReportService {
 
   has(id: string): boolean {
     return isReportId(id);
+  }
+
+  /**
+   * Free maintenances used per tier and store between the local days `from` and `to` (inclusive),
+   * optionally of one store.
+   */
+  async benefits(from: LocalDate, to: LocalDate, storeId?: string): Promise<ReportTable> {
+    const now = this.ctx.clock();
+    const program = this.ctx.program.current();
+    const counts = await this.queries.benefitUses(
+      startOfLocalDay(from, program.timezone),
+      startOfLocalDay(addLocalDays(to, 1), program.timezone),
+    );
+    const body = benefitsReport(
+      counts.filter((c) => c.benefitId === 'free_maintenance' && (!storeId || c.storeId === storeId)),
+      program,
+    );
+    return { id: 'benefits', title: '免费保养使用（按等级、门店）', generatedAt: now.toISOString(), ...body };
   }
 
   /** The report `id` over the last `weeks` weeks, or null for an unknown id. */

@@ -1,6 +1,7 @@
 import type { Database } from '../data/database';
 import type { Clock } from '../lib/clock';
 import type { Logger } from '../lib/logger';
+import { BenefitService } from './benefits/benefit-service';
 import { recoverBookings } from './bookings/booking-recovery';
 import { BookingNotices } from './bookings/booking-notices';
 import { BookingReminders } from './bookings/booking-reminders';
@@ -69,6 +70,8 @@ export interface Services {
   bookings: BookingService;
   /** The day-before reminders of bookings (the `booking-reminders` scheduler runs them). */
   bookingReminders: BookingReminders;
+  /** Counted tier benefits (free maintenance): uses at the counter and at check-in, undo. */
+  benefits: BenefitService;
 }
 
 export function createServices(db: Database, program: ProgramSource, clock: Clock, logger: Logger): Services {
@@ -112,6 +115,8 @@ export function createServices(db: Database, program: ProgramSource, clock: Cloc
   const bookingNotices = new BookingNotices(ctx, (request) => delivery.enqueue(request));
   bookings.onChange(bookingNotices.onChange);
   const bookingReminders = new BookingReminders(ctx, (request) => delivery.enqueue(request));
+  const benefits = new BenefitService(ctx);
+  bookings.onCheckedIn((booking) => benefits.useForBooking(booking));
   const recovery = new RecoveryService(
     [
       {
@@ -129,6 +134,7 @@ export function createServices(db: Database, program: ProgramSource, clock: Cloc
       { name: 'massSendBatches', run: () => massSend.recoverStuck() },
       { name: 'bookings', run: () => recoverBookings(ctx) },
       { name: 'bookingNotices', run: () => bookingNotices.recoverMissed() },
+      { name: 'benefitUses', run: () => benefits.recoverStuck() },
     ],
     logger,
   );
@@ -153,5 +159,6 @@ export function createServices(db: Database, program: ProgramSource, clock: Cloc
     reports,
     bookings,
     bookingReminders,
+    benefits,
   };
 }

@@ -464,3 +464,35 @@ export interface CallbackRequest {
   createdAt: string;
   doneAt: string | null;
 }
+
+/** One use of a counted benefit (`GET /members/{id}/benefits`). */
+export interface BenefitUse {
+  requestId: string;
+  benefitId: string;
+  status: 'pending' | 'used' | 'undoing' | 'undone';
+  yearStart: string;
+  usedAt: string | null;
+  undoneAt: string | null;
+  storeId: string | null;
+  storeName: string | null;
+  source:
+    | { kind: 'booking'; bookingId: string; bookingNumber: string | null }
+    | { kind: 'staff'; role: string | null };
+  note: string | null;
+}
+
+export interface MemberBenefits {
+  memberId: string;
+  tierCode: string;
+  tierName: string;
+  yearStart: string;
+  yearEnd: string;
+  benefits: {
+    benefitId: string;
+    name: string;
+    allowance: number;
+    used: number;
+    left: number;
+    uses: BenefitUse[];
+  }[];
+}

@@ -27,6 +27,8 @@ export const intentIds = [
   'booking',
   /** 我的预约: the member's open bookings, to move or cancel (reached by its keywords). */
   'my_bookings',
+  /** The tier's benefits and what is left of them this membership year. */
+  'benefits',
 ] as const;
 
 export type IntentId = (typeof intentIds)[number];

@@ -111,6 +111,12 @@ export const intentTable: readonly IntentPhrases[] = [
     initials: ['md'],
   },
   {
+    intent: 'benefits',
+    exact: ['权益', '会员权益', '我的权益', '我有什么权益', '等级权益'],
+    contains: ['权益', '免费保养还有', '免费保养剩'],
+    initials: ['qy'],
+  },
+  {
     intent: 'human',
     exact: ['人工', '人工客服', '客服', '转人工', '真人'],
     contains: ['人工', '客服', '真人'],

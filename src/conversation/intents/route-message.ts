@@ -8,8 +8,7 @@ export type RoutedIntent = IntentId | 'smalltalk';
 
 /**
  * Model intents without a flow of their own go to the closest answer the assistant has:
- * 权益 → 查积分 (tier, free maintenance left, vouchers), 活动 → 人工 (the store knows its events).
- * Nothing dead-ends.
+ * 活动 → 人工 (the store knows its events). Nothing dead-ends.
  */
 const ROUTE: Record<Exclude<ModelIntent, 'none'>, RoutedIntent> = {
   balance: 'balance',
@@ -28,7 +27,7 @@ const ROUTE: Record<Exclude<ModelIntent, 'none'>, RoutedIntent> = {
   my_vouchers: 'my_vouchers',
   stores: 'stores',
   smalltalk: 'smalltalk',
-  benefits: 'balance',
+  benefits: 'benefits',
   program_faq: 'program_faq',
   complaint: 'complaint',
   booking: 'booking',

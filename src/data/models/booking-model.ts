@@ -34,13 +34,18 @@ export interface BookingRecord {
   mileageKm: number | null;
   /** Staff's note on a phone booking (what the customer said); absent on older records. */
   note?: string | null;
-  /** The member chose to pay with a free maintenance (used at check-in); absent on older records. */
-  useFreeMaintenance?: boolean;
   channel: 'member' | 'staff';
   status: BookingStatus;
   openDayKey: string | null;
   seatKey: string | null;
   history: BookingEvent[];
+  /** The member chose to pay with a free maintenance (used at check-in, keyed by the booking). */
+  useFreeMaintenance?: boolean;
+  /**
+   * The use at check-in: `pending` is set together with the check-in, then `used`, or `none_left`
+   * when the member had none left by then; null before check-in or without the choice.
+   */
+  freeMaintenanceUse?: 'pending' | 'used' | 'none_left' | null;
   createdAt: Date;
   updatedAt: Date;
 }
@@ -59,12 +64,13 @@ const bookingSchema = new Schema<BookingRecord>(
     time: { type: String, required: true },
     mileageKm: { type: Number, default: null },
     note: { type: String, default: null },
-    useFreeMaintenance: { type: Boolean, default: false },
     channel: { type: String, required: true },
     status: { type: String, required: true },
     openDayKey: { type: String, default: null },
     seatKey: { type: String, default: null },
     history: { type: Schema.Types.Mixed, default: [] },
+    useFreeMaintenance: { type: Boolean, default: false },
+    freeMaintenanceUse: { type: String, default: null },
     createdAt: { type: Date, required: true },
     updatedAt: { type: Date, required: true },
   },

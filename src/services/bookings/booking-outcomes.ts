@@ -20,6 +20,7 @@ export type BookingOutcome =
   | { ok: false; reason: 'after_cutoff'; message: string }
   | { ok: false; reason: 'wrong_state'; status: BookingStatus; message: string }
   | { ok: false; reason: 'request_reused'; message: string }
+  | { ok: false; reason: 'free_maintenance_not_allowed' | 'no_free_maintenance_left'; message: string }
   | { ok: false; reason: 'conflict'; message: string };
 
 export type BookingFailure = Extract<BookingOutcome, { ok: false }>;

@@ -4,6 +4,8 @@ import {
   mayMove,
   openStatuses,
 } from '../../bookings/booking-transitions';
+import { benefitYear } from '../../benefits/benefit-year';
+import { decideFreeMaintenanceChoice } from '../../benefits/decide-free-maintenance-choice';
 import { decideBookingRequest, memberMayChange } from '../../bookings/decide-booking';
 import { nearestFreeSlots } from '../../bookings/nearest-slots';
 import type { OpenBookingUse } from '../../bookings/open-booking-problems';
@@ -34,10 +36,13 @@ export interface CreateBookingInput {
   mileageKm: number | null;
   /** Staff's note on a phone booking. */
   note?: string | null;
-  /** The member chose to pay with a free maintenance (used at check-in); default false. */
+  /** Pay with one of the member's free maintenances (used at check-in); false when left out. */
   useFreeMaintenance?: boolean;
   actor: BookingActor;
 }
+
+/** Runs after a check-in whose booking chose a free maintenance (the benefit's use, keyed by booking). */
+export type CheckInListener = (booking: BookingRecord) => Promise<unknown>;
 
 /** Points where a test can make the process "crash" (throw) between the steps of a booking. */
 export interface BookingFaults {
@@ -78,6 +83,7 @@ export interface BookingFilter {
  */
 export class BookingService {
   private readonly listeners: BookingChangeListener[] = [];
+  private checkInListener: CheckInListener | null = null;
 
   constructor(
     private readonly ctx: ServiceContext,
@@ -103,6 +109,11 @@ export class BookingService {
     }
   }
 
+  /** Runs after a check-in whose booking chose a free maintenance (the benefit's use). */
+  onCheckedIn(listener: CheckInListener): void {
+    this.checkInListener = listener;
+  }
+
   async create(input: CreateBookingInput): Promise<BookingOutcome> {
     const { db, clock } = this.ctx;
     const now = clock();
@@ -126,6 +137,14 @@ export class BookingService {
         message: '这位会员名下没有这辆车，请核对车牌，或先为会员添加车辆。',
       };
     }
+    if (input.useFreeMaintenance) {
+      const choice = decideFreeMaintenanceChoice(
+        program.bookings?.services ?? [],
+        input.serviceId,
+        benefitYear(member, now, program).freeMaintenance,
+      );
+      if (!choice.ok) return choice;
+    }
     // A slot already full is answered without writing anything.
     if ((await db.bookingStore.freePlaces(input.storeId, input.slotStart, decision.capacity)) === 0) {
       return this.full(input.storeId, input.serviceId, input.slotStart);
@@ -144,12 +163,13 @@ export class BookingService {
       time: decision.time,
       mileageKm: input.mileageKm,
       note: input.note ?? null,
-      useFreeMaintenance: input.useFreeMaintenance ?? false,
       channel: input.actor.channel,
       status: 'pending',
       openDayKey: `${plate}|${decision.day}`,
       seatKey: null,
       history: [event('create', now, input.actor, input.requestId)],
+      useFreeMaintenance: input.useFreeMaintenance ?? false,
+      freeMaintenanceUse: null,
       createdAt: now,
       updatedAt: now,
     };
@@ -315,7 +335,9 @@ export class BookingService {
     if (!found.ok) return found;
     const booking = found.booking;
     const decision = decideTransition(booking.status, action);
-    if (decision.kind === 'duplicate') return { ok: true, duplicate: true, booking: bookingView(booking) };
+    if (decision.kind === 'duplicate') {
+      return { ok: true, duplicate: true, booking: bookingView(await this.afterCheckIn(booking)) };
+    }
     if (decision.kind === 'wrong_state') return wrongState(booking);
     const config = this.ctx.program.current().bookings;
     if (
@@ -336,6 +358,9 @@ export class BookingService {
             status: decision.to,
             updatedAt: now,
             ...(releases ? { openDayKey: null, seatKey: null } : {}),
+            // The free maintenance is due with the check-in itself, so a crash before it is used
+            // leaves a mark the recovery sweep finds.
+            ...(action === 'check_in' && booking.useFreeMaintenance ? { freeMaintenanceUse: 'pending' } : {}),
           },
           $push: {
             history: {
@@ -352,21 +377,31 @@ export class BookingService {
       if (!current) return notFound();
       if (releases && current.seatKey) await db.bookingStore.settle(current.seatKey, id, now);
       const again = decideTransition(current.status, action);
-      if (again.kind === 'duplicate') return { ok: true, duplicate: true, booking: bookingView(current) };
+      if (again.kind === 'duplicate') {
+        return { ok: true, duplicate: true, booking: bookingView(await this.afterCheckIn(current)) };
+      }
       if (again.kind === 'wrong_state') return wrongState(current);
       return { ok: false, reason: 'conflict', message: '这条预约刚被修改，请刷新后再试。' };
     }
     // A cancelled place is free again at once.
     if (releases && booking.seatKey) await db.bookingStore.release(booking.seatKey, id);
+    const after = await this.afterCheckIn(updated);
     await this.changed({
       action,
       before: booking,
-      after: updated,
+      after,
       actor: request.actor,
       reason: request.reason ?? null,
       requestId: request.requestId ?? null,
     });
-    return { ok: true, duplicate: false, booking: bookingView(updated) };
+    return { ok: true, duplicate: false, booking: bookingView(after) };
+  }
+
+  /** A checked-in booking whose free maintenance is still due: use it now (idempotent), as it is then. */
+  private async afterCheckIn(booking: BookingRecord): Promise<BookingRecord> {
+    if (booking.freeMaintenanceUse !== 'pending' || !this.checkInListener) return booking;
+    await this.checkInListener(booking);
+    return (await this.ctx.db.bookings.bookings.findById(booking._id).lean<BookingRecord>()) ?? booking;
   }
 
   async list(filter: BookingFilter, limit = 500) {

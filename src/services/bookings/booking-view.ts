@@ -13,7 +13,6 @@ export interface BookingView {
   time: string;
   mileageKm: number | null;
   note: string | null;
-  useFreeMaintenance: boolean;
   channel: 'member' | 'staff';
   status: BookingRecord['status'];
   statusName: string;
@@ -23,6 +22,8 @@ export interface BookingView {
     reason: string | null;
     by: BookingRecord['history'][number]['by'];
   }[];
+  useFreeMaintenance: boolean;
+  freeMaintenanceUse: 'pending' | 'used' | 'none_left' | null;
   createdAt: string;
   updatedAt: string;
 }
@@ -40,7 +41,6 @@ export function bookingView(record: BookingRecord): BookingView {
     time: record.time,
     mileageKm: record.mileageKm,
     note: record.note ?? null,
-    useFreeMaintenance: record.useFreeMaintenance === true,
     channel: record.channel,
     status: record.status,
     statusName: statusNamesZh[record.status],
@@ -50,6 +50,8 @@ export function bookingView(record: BookingRecord): BookingView {
       reason: event.reason,
       by: event.by,
     })),
+    useFreeMaintenance: record.useFreeMaintenance ?? false,
+    freeMaintenanceUse: record.freeMaintenanceUse ?? null,
     createdAt: new Date(record.createdAt).toISOString(),
     updatedAt: new Date(record.updatedAt).toISOString(),
   };

@@ -27,6 +27,7 @@ const promised: Record<string, IntentId | 'command' | 'answer'> = {
   积分没到账: 'missing_points',
   我的券: 'my_vouchers',
   门店: 'stores',
+  权益: 'benefits',
   人工: 'human',
   投诉: 'complaint',
   积分规则: 'program_faq',

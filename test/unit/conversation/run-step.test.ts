@@ -68,7 +68,7 @@ describe('runStep', () => {
         expiringIn30Days: 200,
         tierName: '银卡',
         next: { name: '金卡', pointsToGo: 3000 },
-        freeMaintenanceLeft: 1,
+        freeMaintenance: { allowance: 2, used: 1, left: 1 },
         vouchers: [{ name: '免费基础保养券', code: 'ABCD2345', expiresAt: '2029-03-31T04:00:00.000Z' }],
       },
     };

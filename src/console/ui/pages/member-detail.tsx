@@ -5,6 +5,7 @@ import { cancellationText, useCancelVoucher } from '../components/cancel-voucher
 import { RefundByNumber, TransactionForm } from '../components/counter-forms';
 import { DataTable } from '../components/data-table';
 import { ErrorBox, errorText } from '../components/error-box';
+import { FreeMaintenanceCard } from '../components/free-maintenance-card';
 import { TextAreaField, TextField } from '../components/field';
 import { Modal } from '../components/modal';
 import { PageHeader } from '../components/page-header';
@@ -163,6 +164,8 @@ export function MemberDetail({ id }: { id: string }) {
           )}
         </div>
       </div>
+
+      <FreeMaintenanceCard memberId={m.id} homeStoreId={m.homeStoreId} canUse={counter} onChanged={refresh} />
 
       {counter ? (
         <div class="grid-2">

@@ -6,7 +6,7 @@ import { type IntentId, intentIds } from '../intent-id';
  * adds, and `none` for gibberish, off-topic text and negations such as 「我没说要注销」, so
  * those land on a low-confidence answer instead of the nearest flow.
  */
-const modelOnlyIntents = ['benefits', 'smalltalk', 'events', 'none'] as const;
+const modelOnlyIntents = ['smalltalk', 'events', 'none'] as const;
 
 /**
  * `my_bookings` has no examples of its own: its keywords (我的预约, 改预约, 取消预约…) route it,
