@@ -199,14 +199,12 @@ export class ConversationService {
       }
       case 'text':
         return this.converse(key, message, member, { type: 'text', text: content.text });
-      case 'voice':
-        return this.converse(key, message, member, { type: 'text', text: content.recognition ?? '' });
+      case 'voice': {
+        const { recognition: text } = content;
+        return this.converse(key, message, member, text ? { type: 'text', text } : { type: 'voice' });
+      }
       case 'image':
-        return this.converse(key, message, member, {
-          type: 'image',
-          mediaId: content.mediaId,
-          imageUrl: content.imageUrl,
-        });
+        return this.converse(key, message, member, content);
       case 'link':
         // No flow takes a link: a waiting question is asked again, else the menu hint.
         return this.converse(key, message, member, { type: 'text', text: '' });
