@@ -4,6 +4,7 @@ import type { Services } from '../services/services';
 import { bookingsRouter } from './bookings.router';
 import { callbacksRouter } from './callbacks.router';
 import { campaignsRouter } from './campaigns.router';
+import { conversationRouter } from './conversation.router';
 import { enrolmentRouter } from './enrolment.router';
 import { feedbackRouter } from './feedback.router';
 import { membersRouter } from './members.router';
@@ -39,6 +40,7 @@ export function v1Router(services: Services | null, staffKeys: readonly StaffApi
     api.use(campaignsRouter(services));
     api.use(reportsRouter(services));
     api.use(bookingsRouter(services));
+    api.use(conversationRouter(services));
   }
   return api;
 }

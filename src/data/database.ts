@@ -8,6 +8,10 @@ import { type MembershipModels, membershipModels } from './membership-models';
 import { type CampaignModel, campaignModel } from './models/campaign-model';
 import { type LedgerModel, ledgerModel } from './models/ledger-entry-model';
 import { type MemberModel, memberModel } from './models/member-model';
+import {
+  type MisunderstoodMessageModel,
+  misunderstoodMessageModel,
+} from './models/misunderstood-message-model';
 import { type RedemptionModel, redemptionModel } from './models/redemption-model';
 import { type RewardModel, rewardModel } from './models/reward-model';
 import { type TransactionModel, transactionModel } from './models/transaction-model';
@@ -41,6 +45,8 @@ export interface Database {
   /** Service bookings and the capacity seats they hold. */
   bookings: BookingModels;
   bookingStore: BookingStore;
+  /** Member messages the assistant did not understand (masked, kept for a while), for staff review. */
+  misunderstood: MisunderstoodMessageModel;
   /** Creates collections and indexes (idempotent); call once at start-up. */
   init(): Promise<void>;
 }
@@ -70,6 +76,8 @@ export function createDatabase(connection: Connection, onError: (err: unknown) =
   all.push(campaigns);
   const bookings = bookingModels(connection);
   all.push(...Object.values(bookings));
+  const misunderstood = misunderstoodMessageModel(connection);
+  all.push(misunderstood);
   return {
     connection,
     members,
@@ -87,6 +95,7 @@ export function createDatabase(connection: Connection, onError: (err: unknown) =
     campaigns,
     bookings,
     bookingStore: new BookingStore(bookings),
+    misunderstood,
     async init() {
       for (const model of all) {
         await model.createCollection().catch(() => undefined);

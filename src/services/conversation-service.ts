@@ -300,6 +300,7 @@ export class ConversationService {
     if (member && input.type === 'text') await this.recent.note(member._id, input.text, now);
     const session = await this.withRatingFlow(await this.readSession(key), input, ctx, now);
     let step = runStep(session, input, ctx, now);
+    await services.misunderstood.record(step.misread, message.id, member);
     if (!member && step.replies.some((reply) => reply.text === runtimeCopy.membersOnly)) {
       // Looked up only when it matters: the account's membership may have moved to another WeChat.
       const movedAwayAt = await services.links.movedAwayAt(message.userId);

@@ -7,6 +7,7 @@ import { CallbackService } from './callback-service';
 import { CampaignService } from './campaign-service';
 import { CareScanService } from './care-scan-service';
 import { CareService } from './care-service';
+import { MisunderstoodMessages } from './conversation/misunderstood-messages';
 import { DeliveryService } from './delivery-service';
 import { EnrolmentService } from './enrolment-service';
 import { ErasureService } from './erasure-service';
@@ -62,9 +63,22 @@ export interface Services {
   reports: ReportService;
   /** Service bookings (预约): exact capacity, moves, cancels, the store's transitions. */
   bookings: BookingService;
+  /** Member messages the assistant did not understand, masked, for staff to label as examples. */
+  misunderstood: MisunderstoodMessages;
 }
 
-export function createServices(db: Database, program: ProgramSource, clock: Clock, logger: Logger): Services {
+export interface ServiceOptions {
+  /** Days a misunderstood message is kept (`MISUNDERSTOOD_KEEP_DAYS`, default 90). */
+  misunderstoodKeepDays?: number;
+}
+
+export function createServices(
+  db: Database,
+  program: ProgramSource,
+  clock: Clock,
+  logger: Logger,
+  options: ServiceOptions = {},
+): Services {
   const ctx = { db, program, clock, logger };
   // Campaign promotion windows are read when points are earned (`campaigns` is built below).
   const transactions = new TransactionService(ctx, () => campaigns.windows());
@@ -138,5 +152,6 @@ export function createServices(db: Database, program: ProgramSource, clock: Cloc
     links,
     reports,
     bookings: new BookingService(ctx),
+    misunderstood: new MisunderstoodMessages(ctx, options.misunderstoodKeepDays),
   };
 }
