@@ -156,7 +156,8 @@ class StepRun {
       return;
     }
     // Edges: the flow's own keyword (兑换 while choosing a reward) starts it again from its first
-    // step, like any keyword interrupts; only the model's reading waits for an invalid answer.
+    // step, as any keyword interrupts. The model's reading of the same intent does not (「车牌」
+    // while 我的车 asks which field is a bad answer to re-ask, not a new request).
     if (keyword) {
       this.restart(state);
       return;
@@ -169,13 +170,12 @@ class StepRun {
       const score = request ? 1 : classification.top.score;
       if (
         understood.kind === 'intent' &&
+        understood.intent !== own &&
         understood.intent !== 'smalltalk' &&
         understood.intent !== 'help' &&
         score >= LEAVE_FLOW_SCORE
       ) {
-        // Edges: a clear request for the flow the member is in restarts it (not 「请回复 1–5」).
-        if (understood.intent === own) this.restart(state);
-        else this.startIntent(understood.intent);
+        this.startIntent(understood.intent);
         return;
       }
     }

@@ -87,7 +87,7 @@ async function answer(openid: string, xml: string, expectedTexts = 1): Promise<s
   const sent = await waitFor(
     () => {
       const texts = csTextsTo(openid).slice(before);
-      return texts.length >= expectedTexts ? texts : null;
+      return texts.length >= expectedTexts ? texts : undefined;
     },
     10_000,
     `${expectedTexts} customer-service texts`,

@@ -140,9 +140,10 @@ describe('asking for the same flow again restarts it', () => {
     expect(restarted!.session.flow).toMatchObject({ step: 'date', data: {}, history: [] });
   });
 
-  it('a clear request in other words for the same flow restarts it too', () => {
-    const [, , restarted] = converse(['积分没到账', '昨天', '我上周的积分没到账']);
-    expect(restarted!.session.flow).toMatchObject({ flowId: 'missing_points', step: 'date' });
+  it('other words for the same flow are an answer to check, not a restart', () => {
+    const [, , retried] = converse(['积分没到账', '昨天', '我上周的积分没到账']);
+    expect(retried!.session.flow).toMatchObject({ flowId: 'missing_points', step: 'amount' });
+    expect(texts(retried!)).toContain('请再试一次');
   });
 
   it('an earlier suspended flow stays suspended across the restart', () => {
