@@ -42,7 +42,7 @@ beforeAll(async () => {
   await api.insertMember({ openid: sim.memberId('e2e-east'), homeStoreId: 'east' });
   await sim.say('e2e-main', '嗯嗯啊啊 13812345678');
   api.setNow('2026-11-25T10:05:00+08:00');
-  await sim.say('e2e-east', '车牌粤BD12345 呜呜呜呜呜');
+  await sim.say('e2e-east', '我叫吴小红 呜呜呜呜呜');
 }, 60_000);
 
 afterAll(async () => {
@@ -70,7 +70,7 @@ describe('未理解的消息', () => {
     const table = page.getByRole('table', { name: '未理解的消息，最新的在前' });
     await expect.poll(() => table.getByRole('row').count()).toBe(3);
     const rows = await table.getByRole('row').allInnerTexts();
-    expect(rows[1]).toContain('车牌粤B·***** 呜呜呜呜呜');
+    expect(rows[1]).toContain('我叫吴** 呜呜呜呜呜');
     expect(rows[1]).toContain('东区店');
     expect(rows[2]).toContain('嗯嗯啊啊 138****5678');
     expect(rows[2]).toMatch(/（[a-z_]+）\d+%/);
