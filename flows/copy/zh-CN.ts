@@ -83,7 +83,16 @@ export const runtimeCopy: RuntimeCopy = {
   membersOnly: '这项服务需要先入会。回复「入会」，一分钟就能加入。',
   membershipMoved: (movedAt, timeZone) => rebindCopy.movedAway(movedAt, timeZone),
   alreadyMember: '您已经是会员了。回复「查积分」看看您的积分吧。',
-  textNeeded: '这里需要文字回答',
+  textNeeded: '这一步需要您打字回答，不用发图片',
+  imageReceived: (isMember) =>
+    isMember
+      ? '收到图片啦。如需补登积分，回复「积分没到账」，按提示发小票照片；其他事情请打字告诉我，或回复「菜单」看全部功能。'
+      : '收到图片啦。我还看不懂图片，请打字告诉我您想办什么，回复「入会」加入会员，或回复「菜单」看全部功能。',
+  voiceInFlow: '抱歉，我还听不懂语音，请打字回答：',
+  voiceNotHeard: (isMember) =>
+    isMember
+      ? '抱歉，我还听不懂语音，请打字告诉我您想办什么，比如回复「查积分」，或回复「菜单」看全部功能。'
+      : '抱歉，我还听不懂语音，请打字告诉我您想办什么，回复「入会」加入会员，或回复「菜单」看全部功能。',
   intentLabel: (intent) => INTENT_LABELS[intent],
   clarify: (first, second) => `您是想：1 ${first} 2 ${second}？回复数字即可。`,
   notUnderstood: (first, second) =>

@@ -7,6 +7,7 @@ import { bookingsRouter } from './bookings.router';
 import { callbacksRouter } from './callbacks.router';
 import { complaintsRouter } from './complaints.router';
 import { campaignsRouter } from './campaigns.router';
+import { conversationRouter } from './conversation.router';
 import { enrolmentRouter } from './enrolment.router';
 import { feedbackRouter } from './feedback.router';
 import { membersRouter } from './members.router';
@@ -46,6 +47,7 @@ export function v1Router(services: Services | null, staffKeys: readonly StaffApi
     api.use(benefitsRouter(services));
     api.use(reportsRouter(services));
     api.use(bookingsRouter(services));
+    api.use(conversationRouter(services));
   }
   return api;
 }

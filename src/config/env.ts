@@ -74,6 +74,8 @@ export interface AppConfig {
    * (only for benchmarks and tests with a fake WeChat API).
    */
   readonly deliveryRatePerSecond: number;
+  /** Days a message the assistant did not understand is kept (masked) for staff review. */
+  readonly misunderstoodKeepDays: number;
 }
 
 export interface ParseEnvOptions {
@@ -227,6 +229,11 @@ const envSchema = z
         ? accept(Number(value))
         : reject(`must be a whole number of sends per second, 0 meaning no limit ${got(value)}`),
     ),
+    MISUNDERSTOOD_KEEP_DAYS: variable((value) =>
+      /^\d{1,4}$/.test(value) && Number(value) >= 1 && Number(value) <= 3650
+        ? accept(Number(value))
+        : reject(`must be a whole number of days from 1 to 3650 ${got(value)}`),
+    ),
   })
   .transform((vars, ctx) => {
     // Cross-field rules and defaults. Missing values are reported per variable so that one run
@@ -301,5 +308,6 @@ const envSchema = z
       sms,
       logLevel: vars.LOG_LEVEL ?? 'info',
       deliveryRatePerSecond: vars.DELIVERY_RATE_PER_SECOND ?? 20,
+      misunderstoodKeepDays: vars.MISUNDERSTOOD_KEEP_DAYS ?? 90,
     } satisfies AppConfig;
   });

@@ -3,7 +3,7 @@ import type { Flow, FlowData, Step, StepContext, Transition } from './flow-schem
 import type { IntentId } from './intents/intent-id';
 import { matchCommand, requestAfterCancel } from './intents/match-command';
 import { matchIntent, matchMenuNumber } from './intents/match-intent';
-import type { Classification } from './intents/model/train-intent-model';
+import type { Classification, IntentScore } from './intents/model/train-intent-model';
 import { LEAVE_FLOW_SCORE, type RoutedIntent, understandMessage } from './intents/route-message';
 import { startState, takePrefilled } from './prefill';
 import type { Reply } from './reply';
@@ -18,6 +18,8 @@ export type StepInput =
   | { type: 'text'; text: string }
   /** A photo: an answer to a question that takes one (an invoice), otherwise not understood. */
   | { type: 'image'; mediaId: string; imageUrl: string }
+  /** A voice message WeChat did not turn into text (no speech recognition): asked to type. */
+  | { type: 'voice' }
   | { type: 'intent'; intent: IntentId }
   | { type: 'effect_result'; result: EffectResult };
 
@@ -38,6 +40,19 @@ export interface StepResult {
   replies: Reply[];
   /** At most one: the step waiting for it resumes with an `effect_result` input. */
   effects: Effect[];
+  /** Messages the assistant did not understand, for staff to review (absent when none). */
+  misread?: Misread[];
+}
+
+/**
+ * A message not understood (`not_understood`), or one a numbered clarification asked about that
+ * the member then did not answer with a number (`unresolved_clarification`), with the model's
+ * two closest intents: staff label these into new examples.
+ */
+export interface Misread {
+  text: string;
+  kind: 'not_understood' | 'unresolved_clarification';
+  closest: IntentScore[];
 }
 
 /**
@@ -65,6 +80,10 @@ class StepRun {
   private readonly offered: readonly IntentId[];
   /** What the member wrote in this message ('' for clicks, photos and effect results). */
   private text = '';
+  // Edges (issue 15 §5–7): the 继续 hint said once, a clarification asked this step, misreads.
+  private resumeHinted: boolean;
+  private clarifying: string | null = null;
+  private readonly misread: Misread[] = [];
 
   constructor(
     private readonly session: Session,
@@ -74,6 +93,7 @@ class StepRun {
     this.flow = session.flow;
     this.suspended = session.suspended;
     this.misses = session.misses ?? 0;
+    this.resumeHinted = session.resumeHinted === true;
     const idle = now.getTime() - Date.parse(session.updatedAt);
     this.offered = idle > SESSION_TIMEOUT_MS ? [] : (session.choices ?? []);
     if (idle > SESSION_TIMEOUT_MS) {
@@ -91,6 +111,11 @@ class StepRun {
   handle(input: StepInput): void {
     if (input.type === 'effect_result') {
       this.onEffectResult(input.result);
+      return;
+    }
+    this.noteUnresolvedClarification(input);
+    if (input.type === 'voice') {
+      this.onVoice();
       return;
     }
     if (input.type === 'intent') {
@@ -135,7 +160,14 @@ class StepRun {
       this.startIntent(keyword, text);
       return;
     }
-    if (!keyword && !step.answer(state.data, this.ctx).safeParse(text).success) {
+    // Edges: the flow's own keyword (兑换 while choosing a reward) starts it again from its first
+    // step, as any keyword interrupts. The model's reading of the same intent does not (「车牌」
+    // while 我的车 asks which field is a bad answer to re-ask, not a new request).
+    if (keyword) {
+      this.restart(state);
+      return;
+    }
+    if (!step.answer(state.data, this.ctx).safeParse(text).success) {
       // After 「算了，」 the member has said they are leaving: a clear reading of the rest is enough.
       const request = requestAfterCancel(text);
       const classification = this.ctx.classify(request ?? text);
@@ -179,11 +211,14 @@ class StepRun {
       this.startIntent(keyword, text);
       return;
     }
-    const understood = understandMessage(this.ctx.classify(text));
+    const classification = this.ctx.classify(text);
+    const understood = understandMessage(classification);
     if (understood.kind === 'intent') {
       this.startIntent(understood.intent, text);
       return;
     }
+    // Edges: kept for staff review (a clarification only once the member leaves it unanswered).
+    if (understood.kind === 'not_understood') this.noteMisread(text, 'not_understood', classification);
     if (this.misses >= 1) {
       this.say(this.ctx.copy.escalate);
       this.startIntent('human');
@@ -194,6 +229,7 @@ class StepRun {
     if (understood.kind === 'clarify') {
       const [first, second] = understood.choices;
       this.choices = [first, second];
+      this.clarifying = text.slice(0, 500);
       this.say(copy.clarify(copy.intentLabel(first), copy.intentLabel(second)));
       return;
     }
@@ -203,7 +239,13 @@ class StepRun {
   }
 
   result(): StepResult {
-    const { choices: _offered, misses: _misses, ...session } = this.session;
+    const {
+      choices: _offered,
+      misses: _misses,
+      resumeHinted: _hinted,
+      clarifying: _asked,
+      ...session
+    } = this.session;
     return {
       session: {
         ...session,
@@ -212,9 +254,12 @@ class StepRun {
         updatedAt: this.now.toISOString(),
         ...(this.choices.length > 0 ? { choices: this.choices } : {}),
         ...(this.misses > 0 ? { misses: this.misses } : {}),
+        ...(this.suspended && this.resumeHinted ? { resumeHinted: true as const } : {}),
+        ...(this.clarifying !== null ? { clarifying: this.clarifying } : {}),
       },
       replies: this.replies,
       effects: this.effects,
+      ...(this.misread.length > 0 ? { misread: this.misread } : {}),
     };
   }
 
@@ -222,7 +267,10 @@ class StepRun {
   private startIntent(intent: RoutedIntent, said?: string): void {
     this.misses = 0;
     // An unfinished question is kept for 继续; a flow waiting on an effect has nothing to resume.
-    if (this.flow && this.stepOf(this.flow)?.type === 'ask') this.suspended = this.flow;
+    if (this.flow && this.stepOf(this.flow)?.type === 'ask') {
+      this.suspended = this.flow;
+      this.resumeHinted = false;
+    }
     this.flow = null;
     const isMember = this.ctx.member !== null;
     if (intent === 'help') {
@@ -295,13 +343,49 @@ class StepRun {
     this.enter(state);
   }
 
+  /** A question that takes a photo gets it; another question says it needs words and asks again. */
   private onImage(image: { mediaId: string; imageUrl: string }): void {
     const step = this.flow ? this.stepOf(this.flow) : null;
     if (this.flow && step?.type === 'ask') {
       this.answer(this.flow, step, { mediaId: image.mediaId, imageUrl: image.imageUrl });
       return;
     }
-    this.say(this.ctx.copy.unknown(this.ctx.member !== null));
+    this.say(this.ctx.copy.imageReceived(this.ctx.member !== null));
+  }
+
+  /** Edges: voice without recognised text: asked to type (the waiting question again, if any). */
+  private onVoice(): void {
+    const step = this.flow ? this.stepOf(this.flow) : null;
+    if (this.flow && step?.type === 'ask') {
+      this.say(this.ctx.copy.voiceInFlow);
+      this.enter(this.flow);
+      return;
+    }
+    this.say(this.ctx.copy.voiceNotHeard(this.ctx.member !== null));
+  }
+
+  /** Edges: the flow from its first step, an earlier suspended flow kept as it was. */
+  private restart(state: FlowState): void {
+    const flow = this.definition(state)!;
+    this.misses = 0;
+    this.enter({ flowId: flow.id, flowVersion: flow.version, step: flow.start, data: {}, history: [] });
+  }
+
+  /**
+   * Edges: the message a clarification asked about, when the member's next action is not one of
+   * its numbers (they rephrased, asked for something else or gave up), is kept for staff review.
+   */
+  private noteUnresolvedClarification(input: StepInput): void {
+    const asked = this.session.clarifying;
+    if (!asked) return;
+    const picked = input.type === 'text' ? /^\s*([1-3])\s*$/.exec(input.text.normalize('NFKC')) : null;
+    if (picked && this.offered[Number(picked[1]) - 1]) return;
+    this.noteMisread(asked, 'unresolved_clarification', this.ctx.classify(asked));
+  }
+
+  private noteMisread(text: string, kind: Misread['kind'], classification: Classification): void {
+    const closest = classification.ranked.filter((entry) => entry.intent !== 'none').slice(0, 2);
+    this.misread.push({ text, kind, closest });
   }
 
   private answer(state: FlowState, step: Step & { type: 'ask' }, answer: string | object): void {
@@ -384,10 +468,12 @@ class StepRun {
     this.hintResume();
   }
 
+  /** Edges: said once per suspended flow (the session remembers), not on every later reply. */
   private hintResume(): void {
-    if (!this.suspended) return;
+    if (!this.suspended || this.resumeHinted) return;
     const title = this.definition(this.suspended)?.title;
     if (title) this.say(this.ctx.copy.resumeHint(title));
+    this.resumeHinted = true;
   }
 
   private resumable(state: FlowState): boolean {

@@ -19,6 +19,12 @@ export interface RuntimeCopy {
   alreadyMember: string;
   /** A photo sent where a written answer was asked for. */
   textNeeded: string;
+  /** A photo outside any question: what photos are for (补登积分), and what to type. */
+  imageReceived(isMember: boolean): string;
+  /** A voice message without recognised text while a question waits (the question follows). */
+  voiceInFlow: string;
+  /** A voice message without recognised text: a polite ask to type, with the menu keyword. */
+  voiceNotHeard(isMember: boolean): string;
   /** What an intent is called in a numbered choice (「查积分」). */
   intentLabel(intent: IntentId): string;
   /** Two close readings: one short question with both as numbers. */

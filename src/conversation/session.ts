@@ -28,6 +28,10 @@ export const sessionSchema = z.strictObject({
   choices: z.array(z.enum(intentIds)).max(3).optional(),
   /** Messages not understood in a row; at two, 人工 is offered directly. */
   misses: z.number().int().min(0).optional(),
+  /** The 「回复「继续」」 hint for `suspended` was given: it is said once, not on every reply. */
+  resumeHinted: z.literal(true).optional(),
+  /** The message a numbered clarification asked about: kept for staff review unless a number answers it. */
+  clarifying: z.string().max(500).optional(),
 });
 export type Session = z.infer<typeof sessionSchema>;
 

@@ -9,6 +9,10 @@ import { type BenefitUseModel, benefitUseModel } from './models/benefit-use-mode
 import { type CampaignModel, campaignModel } from './models/campaign-model';
 import { type LedgerModel, ledgerModel } from './models/ledger-entry-model';
 import { type MemberModel, memberModel } from './models/member-model';
+import {
+  type MisunderstoodMessageModel,
+  misunderstoodMessageModel,
+} from './models/misunderstood-message-model';
 import { type RedemptionModel, redemptionModel } from './models/redemption-model';
 import { type RewardModel, rewardModel } from './models/reward-model';
 import { type TransactionModel, transactionModel } from './models/transaction-model';
@@ -44,6 +48,8 @@ export interface Database {
   bookingStore: BookingStore;
   /** Uses of counted tier benefits (free maintenance): one per member and request. */
   benefitUses: BenefitUseModel;
+  /** Member messages the assistant did not understand (masked, kept for a while), for staff review. */
+  misunderstood: MisunderstoodMessageModel;
   /** Creates collections and indexes (idempotent); call once at start-up. */
   init(): Promise<void>;
 }
@@ -75,6 +81,8 @@ export function createDatabase(connection: Connection, onError: (err: unknown) =
   all.push(...Object.values(bookings));
   const benefitUses = benefitUseModel(connection);
   all.push(benefitUses);
+  const misunderstood = misunderstoodMessageModel(connection);
+  all.push(misunderstood);
   return {
     connection,
     members,
@@ -93,6 +101,7 @@ export function createDatabase(connection: Connection, onError: (err: unknown) =
     bookings,
     bookingStore: new BookingStore(bookings),
     benefitUses,
+    misunderstood,
     async init() {
       for (const model of all) {
         await model.createCollection().catch(() => undefined);

@@ -135,7 +135,9 @@ export async function startRuntime({
     const programSource = new PublishedProgramSource(db, program, logger);
     await programSource.start();
     steps.push({ name: 'program refresh', run: async () => programSource.stop() });
-    const services = createServices(db, programSource, clock ?? systemClock, logger);
+    const services = createServices(db, programSource, clock ?? systemClock, logger, {
+      misunderstoodKeepDays: config.misunderstoodKeepDays,
+    });
     // The program's default catalogue, for rewards that do not exist yet (staff edits stay).
     await services.rewards.seedCatalogue();
     // Finish what a crash interrupted: ledger entries still in member outboxes, transactions

@@ -204,14 +204,12 @@ export class ConversationService {
       }
       case 'text':
         return this.converse(key, message, member, { type: 'text', text: content.text });
-      case 'voice':
-        return this.converse(key, message, member, { type: 'text', text: content.recognition ?? '' });
+      case 'voice': {
+        const { recognition: text } = content;
+        return this.converse(key, message, member, text ? { type: 'text', text } : { type: 'voice' });
+      }
       case 'image':
-        return this.converse(key, message, member, {
-          type: 'image',
-          mediaId: content.mediaId,
-          imageUrl: content.imageUrl,
-        });
+        return this.converse(key, message, member, content);
       case 'link':
         // No flow takes a link: a waiting question is asked again, else the menu hint.
         return this.converse(key, message, member, { type: 'text', text: '' });
@@ -303,6 +301,7 @@ export class ConversationService {
     if (member && input.type === 'text') await this.recent.note(member._id, input.text, now);
     const session = await this.withRatingFlow(await this.readSession(key), input, ctx, now);
     let step = runStep(session, input, ctx, now);
+    await services.misunderstood.record(step.misread, message.id, member);
     if (!member && step.replies.some((reply) => reply.text === runtimeCopy.membersOnly)) {
       // Looked up only when it matters: the account's membership may have moved to another WeChat.
       const movedAwayAt = await services.links.movedAwayAt(message.userId);

@@ -10,6 +10,7 @@ import { CallbackService } from './callback-service';
 import { CampaignService } from './campaign-service';
 import { CareScanService } from './care-scan-service';
 import { CareService } from './care-service';
+import { MisunderstoodMessages } from './conversation/misunderstood-messages';
 import { DeliveryService } from './delivery-service';
 import { EnrolmentService } from './enrolment-service';
 import { ErasureService } from './erasure-service';
@@ -72,9 +73,22 @@ export interface Services {
   bookingReminders: BookingReminders;
   /** Counted tier benefits (free maintenance): uses at the counter and at check-in, undo. */
   benefits: BenefitService;
+  /** Member messages the assistant did not understand, masked, for staff to label as examples. */
+  misunderstood: MisunderstoodMessages;
 }
 
-export function createServices(db: Database, program: ProgramSource, clock: Clock, logger: Logger): Services {
+export interface ServiceOptions {
+  /** Days a misunderstood message is kept (`MISUNDERSTOOD_KEEP_DAYS`, default 90). */
+  misunderstoodKeepDays?: number;
+}
+
+export function createServices(
+  db: Database,
+  program: ProgramSource,
+  clock: Clock,
+  logger: Logger,
+  options: ServiceOptions = {},
+): Services {
   const ctx = { db, program, clock, logger };
   // Campaign promotion windows are read when points are earned (`campaigns` is built below).
   const transactions = new TransactionService(ctx, () => campaigns.windows());
@@ -160,5 +174,6 @@ export function createServices(db: Database, program: ProgramSource, clock: Cloc
     bookings,
     bookingReminders,
     benefits,
+    misunderstood: new MisunderstoodMessages(ctx, options.misunderstoodKeepDays),
   };
 }

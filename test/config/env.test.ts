@@ -54,6 +54,7 @@ describe('parseEnv defaults', () => {
       sms: { provider: 'dev' },
       logLevel: 'info',
       deliveryRatePerSecond: 20,
+      misunderstoodKeepDays: 90,
     } satisfies AppConfig);
   });
 
@@ -192,6 +193,7 @@ describe('parseEnv valid values', () => {
     ['LOG_LEVEL silent', { LOG_LEVEL: 'SILENT' }, (c) => c.logLevel, 'silent'],
     ['DELIVERY_RATE_PER_SECOND', { DELIVERY_RATE_PER_SECOND: '200' }, (c) => c.deliveryRatePerSecond, 200],
     ['DELIVERY_RATE_PER_SECOND 0', { DELIVERY_RATE_PER_SECOND: '0' }, (c) => c.deliveryRatePerSecond, 0],
+    ['MISUNDERSTOOD_KEEP_DAYS', { MISUNDERSTOOD_KEEP_DAYS: '30' }, (c) => c.misunderstoodKeepDays, 30],
   ];
 
   it.each(cases)('%s', (_name, env, pick, expected) => {
@@ -343,6 +345,11 @@ describe('parseEnv invalid values', () => {
       'DELIVERY_RATE_PER_SECOND',
       { DELIVERY_RATE_PER_SECOND: '-5' },
       'DELIVERY_RATE_PER_SECOND must be a whole number of sends per second, 0 meaning no limit (got "-5")',
+    ],
+    [
+      'MISUNDERSTOOD_KEEP_DAYS',
+      { MISUNDERSTOOD_KEEP_DAYS: '0' },
+      'MISUNDERSTOOD_KEEP_DAYS must be a whole number of days from 1 to 3650 (got "0")',
     ],
   ];
 

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runtimeCopy } from '../../flows/copy/zh-CN';
 import type { MemberRecord } from '../../src/data/models/member-model';
 import { type SimulatorChat, startSimulatorChat } from '../helpers/simulator-chat';
 
@@ -161,7 +162,7 @@ describe('help, menu and what is not understood', () => {
     }
     // A photo or a link outside any question, and a menu key nobody configured.
     expect(await chat.act(key, { type: 'image', mediaId: 'x', imageUrl: 'https://img.test/cat.jpg' })).toBe(
-      member,
+      runtimeCopy.imageReceived(true),
     );
     expect(await chat.act(key, { type: 'link', title: '文章', url: 'https://example.com/a' })).toBe(member);
     expect(await chat.act(key, { type: 'menu_click', key: 'V1001_TODAY_MUSIC' })).toContain('回复数字即可');

@@ -178,7 +178,7 @@ describe('积分没到账', () => {
     // A photo where an amount is asked for.
     expect(
       await chat.act(key, { type: 'image', mediaId: 'm', imageUrl: 'https://img.test/x.jpg' }),
-    ).toContain('这里需要文字回答。请再试一次：\n消费金额是多少元');
+    ).toContain('这一步需要您打字回答，不用发图片。请再试一次：\n消费金额是多少元');
     await chat.say(key, '560');
     expect(await chat.say(key, '3')).toContain('请回复门店前面的序号。请再试一次');
     await chat.say(key, '1');

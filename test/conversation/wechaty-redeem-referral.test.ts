@@ -124,7 +124,8 @@ describe('积分兑换', () => {
     const key = 'redeem-bad';
     const member = await memberWithPoints(key, 2_000);
     await chat.say(key, '兑换');
-    for (const bad of ['0', '2', '99', '第一个', '兑换']) {
+    // 「兑换」 again restarts the list (test/conversation/wechaty-edges.test.ts).
+    for (const bad of ['0', '2', '99', '第一个']) {
       expect(await chat.say(key, bad), bad).toContain(
         '请回复礼品前面的序号。请再试一次：\n您有 2,000 积分可用。',
       );

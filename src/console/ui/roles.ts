@@ -11,7 +11,8 @@ export type SectionId =
   | 'reports'
   | 'rewards'
   | 'program'
-  | 'import';
+  | 'import'
+  | 'misunderstood';
 
 export interface Section {
   id: SectionId;
@@ -35,6 +36,7 @@ export const sections: readonly Section[] = [
   { id: 'rewards', label: '礼品', roles: ['store', 'marketing', 'admin'] },
   { id: 'program', label: '方案', roles: ['store', 'marketing', 'admin'] },
   { id: 'import', label: '会员导入', roles: ['admin'] },
+  { id: 'misunderstood', label: '未理解的消息', roles: ['marketing', 'admin'] },
 ];
 
 export const roleNames: Record<StaffRole, string> = { store: '门店', marketing: '市场', admin: '管理员' };

@@ -10,6 +10,7 @@ import { FeedbackPage } from './pages/feedback';
 import { MemberDetail } from './pages/member-detail';
 import { MemberImport } from './pages/member-import';
 import { Members } from './pages/members';
+import { Misunderstood } from './pages/misunderstood';
 import { MissingPoints } from './pages/missing-points';
 import { NoPermission } from './pages/no-permission';
 import { NotFound } from './pages/not-found';
@@ -111,6 +112,8 @@ function Page({ route, section }: { route: Route; section: string }) {
       return <ProgramPage />;
     case 'import':
       return <MemberImport />;
+    case 'misunderstood':
+      return <Misunderstood />;
   }
 }
 

@@ -5,7 +5,9 @@ import { allFlows } from '../../../flows';
 import { runtimeCopy } from '../../../flows/copy/zh-CN';
 import type { IntentId } from '../../../src/conversation/intents/intent-id';
 import { matchCommand } from '../../../src/conversation/intents/match-command';
+import type { Step } from '../../../src/conversation/flow-schema';
 import { type RunContext, runStep } from '../../../src/conversation/run-step';
+import type { Session } from '../../../src/conversation/session';
 import { intentModel } from '../../../src/services/intent-examples';
 
 /**
@@ -135,3 +137,87 @@ describe('every keyword the copy promises', () => {
     expect(typed.session.flow?.flowId).toBe('my_vouchers');
   });
 });
+
+/** Data a flow may hold by the time it asks (enough for every ask step's answer schema to build). */
+const SAMPLE_DATA = {
+  catalogue: {
+    available: 900,
+    tierName: '银卡',
+    rewards: [{ id: 'wash', name: '洗车券', cost: 500, hold: null }],
+  },
+  page: 0,
+  reward: { id: 'wash', name: '洗车券', cost: 500 },
+  field: 'plate',
+  mobile: '13812345678',
+  name: '王先生',
+};
+
+function takes(step: Step, word: string): boolean {
+  if (step.type !== 'ask') return false;
+  try {
+    return step.answer(SAMPLE_DATA, context(true)).safeParse(word).success;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Every ask step of every flow that takes only some words: free-text questions (a name, a note)
+ * take anything, so they would vouch for any promise.
+ */
+const askSteps = allFlows.flatMap((flow) =>
+  flow.steps
+    .flatMap((step) => (takes(step, '随便写点什么xyz') ? [] : [{ flow, step }]))
+    .filter(({ step }) => step.type === 'ask'),
+);
+
+describe('every keyword the copy promises, further', () => {
+  const keywords = [...promisedKeywords()].sort();
+  const intentWords = keywords.filter((word) => promised[word] !== 'answer' && promised[word] !== 'command');
+  // A member halfway through 积分没到账 (the amount question takes free text).
+  const waiting = converseFrom(null, ['积分没到账', '昨天']);
+
+  it.each(intentWords)('「%s」 works inside a flow waiting for an answer too', (word) => {
+    const intent = promised[word] as IntentId;
+    const member = intent !== 'signup';
+    const start = member ? waiting : converseFrom(null, ['入会'], false);
+    const typed = runStep(start, { type: 'text', text: word }, context(member), T0);
+    const asked = runStep(null, { type: 'intent', intent }, context(member), T0);
+    // The same replies as asking for it directly, except the 继续 hint for the flow left behind.
+    const withoutHint = typed.replies.filter((reply) => !reply.text.includes('回复「继续」'));
+    expect(withoutHint, word).toEqual(asked.replies);
+    expect(typed.effects, word).toEqual(asked.effects);
+    expect(typed.session.flow?.flowId ?? null, word).toBe(asked.session.flow?.flowId ?? null);
+  });
+
+  it('「取消」 ends the waiting flow and 「继续」 resumes a left one, inside any flow', () => {
+    expect(runStep(waiting, { type: 'text', text: '取消' }, context(true), T0).session.flow).toBeNull();
+    const left = runStep(waiting, { type: 'text', text: '菜单' }, context(true), T0);
+    const resumed = runStep(left.session, { type: 'text', text: '继续' }, context(true), T0);
+    expect(resumed.session.flow).toMatchObject({ flowId: 'missing_points', step: 'amount' });
+  });
+
+  it('the check of answers can fail: a word no question takes finds no taker', () => {
+    expect(askSteps.length).toBeGreaterThan(5);
+    expect(askSteps.filter(({ step }) => takes(step, '胡说八道'))).toEqual([]);
+  });
+
+  it.each(keywords.filter((word) => promised[word] === 'answer'))(
+    '「%s」 is an answer some question of a flow takes',
+    (word) => {
+      const takers = askSteps.filter(({ step }) => takes(step, word));
+      expect(
+        takers.map(({ flow, step }) => `${flow.id}.${step.id}`),
+        word,
+      ).not.toEqual([]);
+    },
+  );
+});
+
+/** The session after typing `lines` one after another (effects left unanswered). */
+function converseFrom(start: Session | null, lines: string[], member = true): Session {
+  let session = start;
+  for (const line of lines)
+    session = runStep(session, { type: 'text', text: line }, context(member), T0).session;
+  return session!;
+}

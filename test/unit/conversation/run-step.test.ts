@@ -265,7 +265,7 @@ describe('runStep', () => {
       context(true),
       later(1),
     );
-    expect(texts(result)).toContain('这里需要文字回答');
+    expect(texts(result)).toContain('这一步需要您打字回答');
     expect(result.session.flow?.step).toBe('date');
   });
 
