@@ -15,12 +15,13 @@
  *   bundled with in memory on sources.
  */
 import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { dirname, join, relative } from 'node:path';
+import { dirname, join, relative, resolve } from 'node:path';
 import { build } from 'esbuild';
 import { consoleBuildOptions, PREBUILT_CONSOLE_DIR } from '../src/console/bundle-console';
 
 const root = join(import.meta.dirname, '..');
-const out = join(root, 'dist');
+// CHEZHU_BUILD_OUT: another folder (the build test's, inside node_modules so packages resolve).
+const out = process.env.CHEZHU_BUILD_OUT ? resolve(root, process.env.CHEZHU_BUILD_OUT) : join(root, 'dist');
 const src = join(root, 'src');
 
 /** Output name → source. Each gets a `<name>.js` launcher that enables source maps first. */
