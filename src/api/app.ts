@@ -42,6 +42,22 @@ export function createApp(deps: AppDeps): Express {
     }
   });
 
+  // Liveness: the process answers; no I/O, so a slow dependency never gets it restarted.
+  app.get('/livez', (_req, res) => {
+    res.status(200).json({ status: 'ok' });
+  });
+
+  // Readiness: both dependencies reachable, else 503 naming the ones that are not.
+  app.get('/readyz', async (_req, res, next) => {
+    try {
+      const report = await deps.health();
+      const down = (['mongo', 'redis'] as const).filter((name) => report[name] === 'down');
+      res.status(down.length === 0 ? 200 : 503).json({ ...report, down });
+    } catch (err) {
+      next(err);
+    }
+  });
+
   app.get('/metrics', async (_req, res, next) => {
     try {
       res.type(deps.metrics.registry.contentType).send(await deps.metrics.registry.metrics());

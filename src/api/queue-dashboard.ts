@@ -1,6 +1,3 @@
-import { createBullBoard } from '@bull-board/api';
-import { BullMQAdapter } from '@bull-board/api/bullMQAdapter';
-import { ExpressAdapter } from '@bull-board/express';
 import type { Queue } from 'bullmq';
 import { Router } from 'express';
 import type { StaffApiKey } from '../config/staff-api-keys';
@@ -11,8 +8,17 @@ export const QUEUE_DASHBOARD_PATH = '/admin/queues';
 /**
  * bull-board at `/admin/queues` for admins (the browser asks for the admin key as the password):
  * queue depths, failed jobs with their errors, retry and clean — the on-call engineer's view.
+ * bull-board is imported here, so a worker process (which serves no dashboard) never loads it.
  */
-export function queueDashboard(queues: readonly Queue[], keys: readonly StaffApiKey[]): Router {
+export async function queueDashboard(
+  queues: readonly Queue[],
+  keys: readonly StaffApiKey[],
+): Promise<Router> {
+  const [{ createBullBoard }, { BullMQAdapter }, { ExpressAdapter }] = await Promise.all([
+    import('@bull-board/api'),
+    import('@bull-board/api/bullMQAdapter'),
+    import('@bull-board/express'),
+  ]);
   const serverAdapter = new ExpressAdapter();
   serverAdapter.setBasePath(QUEUE_DASHBOARD_PATH);
   createBullBoard({ queues: queues.map((queue) => new BullMQAdapter(queue)), serverAdapter });

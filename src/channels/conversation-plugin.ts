@@ -1,5 +1,5 @@
 import type { Message, Wechaty, WechatyPlugin } from 'wechaty';
-import * as PUPPET from 'wechaty-puppet';
+import * as PUPPET_TYPES from 'wechaty-puppet/types';
 import type { Logger } from '../lib/logger';
 import { decodeChannelEvent } from './channel-event';
 import type { ConversationHandler, OutboundReply } from './conversation-handler';
@@ -38,7 +38,7 @@ export interface ConversationPluginOptions {
 /** The facts of a Wechaty message the translator needs, read once so the translator stays pure. */
 export interface MessageFacts {
   id: string;
-  type: PUPPET.types.Message;
+  type: PUPPET_TYPES.Message;
   text: string;
   talkerId: string;
   /** The bot's own contact id (the official account, the simulator's assistant…). */
@@ -138,12 +138,12 @@ export function toInboundMessage(
   facts: MessageFacts,
   channel: InboundMessage['channel'],
 ): InboundMessage | null {
-  if (facts.type === PUPPET.types.Message.Unknown) {
+  if (facts.type === PUPPET_TYPES.Message.Unknown) {
     const carried = decodeChannelEvent(facts.text);
     if (!carried || carried.userId !== facts.talkerId || carried.channel !== channel) return null;
     return carried;
   }
-  if (facts.type !== PUPPET.types.Message.Text) return null;
+  if (facts.type !== PUPPET_TYPES.Message.Text) return null;
   return {
     id: facts.id,
     channel,

@@ -4,12 +4,12 @@ import type { ProcessRole } from '../config/role';
 import type { Clock } from '../lib/clock';
 import type { Logger } from '../lib/logger';
 import type { Metrics } from '../lib/metrics';
-import { type Bot, type BotPuppet, startBot } from './bot';
+import type { Bot, BotPuppet } from './bot';
 import type { ConversationHandler } from './conversation-handler';
-import { SimulatorPuppet } from './simulator/simulator-puppet';
+import type { SimulatorPuppet } from './simulator/simulator-puppet';
 import { InboundClaims } from './wechat-oa/inbound-claims';
 import { defaultOaApiLimits, OaApi } from './wechat-oa/oa-api';
-import { OaPuppet } from './wechat-oa/oa-puppet';
+import type { OaPuppet } from './wechat-oa/oa-puppet';
 import { startWechatInboundWorker } from './wechat-oa/wechat-inbound-worker';
 
 export type BotChoice = { kind: 'wechat' } | { kind: 'simulator' } | { kind: 'named'; name: string };
@@ -56,6 +56,8 @@ export interface StartChannelBotOptions {
 /**
  * Starts the bot this process runs (see `chooseBot`) with the conversation plugin, and for the
  * official account (outside the `web` role) the `wechat-inbound` worker that feeds its puppet.
+ * Wechaty and the puppet are imported here, only when a bot runs: a worker without one never
+ * loads them, and the simulator's mock puppet (with faker) loads only on the simulator channel.
  */
 export async function startChannelBot(options: StartChannelBotOptions): Promise<ChannelBot | null> {
   const { config, logger } = options;
@@ -73,6 +75,10 @@ export async function startChannelBot(options: StartChannelBotOptions): Promise<
       logger,
       clock: options.clock,
     });
+    const [{ OaPuppet }, { startBot }] = await Promise.all([
+      import('./wechat-oa/oa-puppet'),
+      import('./bot'),
+    ]);
     const puppet = new OaPuppet({ api, logger });
     const bot = await startBot({
       puppet: { kind: 'wechat', puppet },
@@ -98,11 +104,13 @@ export async function startChannelBot(options: StartChannelBotOptions): Promise<
   let simulator: SimulatorPuppet | null = null;
   let puppet: BotPuppet;
   if (choice.kind === 'simulator') {
+    const { SimulatorPuppet } = await import('./simulator/simulator-puppet');
     simulator = new SimulatorPuppet({ clock: options.clock });
     puppet = { kind: 'simulator', puppet: simulator };
   } else {
     puppet = choice;
   }
+  const { startBot } = await import('./bot');
   const bot = await startBot({
     puppet,
     handler: options.handler,

@@ -1,9 +1,10 @@
 import { readFileSync } from 'node:fs';
 import { type NextFunction, type Request, type Response, Router } from 'express';
+import { runtimeFile } from '../lib/runtime-files';
 import { type BundledFile, bundleConsole } from './bundle-console';
 
 /** The shell page: it only loads the bundle; everything else is the app talking to /api/v1. */
-const page = readFileSync(new URL('./console-page.html', import.meta.url), 'utf8');
+const page = readFileSync(runtimeFile('console/console-page.html'), 'utf8');
 
 /**
  * Scripts and styles from this server only, no inline code, API calls to this origin only. Blob

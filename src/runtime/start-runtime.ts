@@ -256,7 +256,7 @@ export async function startRuntime({
       queueDashboard:
         role === 'worker'
           ? null
-          : queueDashboard([...Object.values(queues.queues), ...dashboardExtraQueues], staffKeys),
+          : await queueDashboard([...Object.values(queues.queues), ...dashboardExtraQueues], staffKeys),
       simulator:
         role !== 'worker' && channelBot?.simulator
           ? simulatorRouter({ simulator: channelBot.simulator, services, redis })

@@ -7,9 +7,10 @@ import {
   type IntentModel,
   trainIntentModel,
 } from '../conversation/intents/model/train-intent-model';
+import { runtimeFile } from '../lib/runtime-files';
 
 /** The labelled member messages the intent model trains on: `<intent>.txt`, one message a line. */
-export const TRAINING_EXAMPLES_DIR = join(import.meta.dirname, '..', 'conversation', 'intents', 'examples');
+export const TRAINING_EXAMPLES_DIR = runtimeFile('conversation/intents/examples');
 
 const intentFile = z
   .string()

@@ -1,4 +1,5 @@
 import { type ChildProcessWithoutNullStreams, spawn } from 'node:child_process';
+import { join } from 'node:path';
 
 export interface MainProcess {
   child: ChildProcessWithoutNullStreams;
@@ -8,18 +9,40 @@ export interface MainProcess {
   exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
 }
 
-/** Starts `src/main.ts` the way `npm start` does, with only the given environment. */
+export interface SpawnMainOptions {
+  ownProcessGroup?: boolean;
+  /**
+   * What to run: `source` (default) runs `src/main.ts` in one process with tsx's loader, as
+   * `npm run start:dev` does without its wrapper: tests run on the sources, so no stale build can
+   * pass for the code under test; `build` runs `dist/main.js` exactly as `npm start` does (after
+   * `npm run build`); `tsx-wrapper` runs the `tsx` command (a wrapper process and the program),
+   * as `npm start` did before the build step (the start-up bench's baseline).
+   */
+  command?: 'source' | 'build' | 'tsx-wrapper';
+  /** The folder to run in (a copy of the repository); this one by default. */
+  cwd?: string;
+}
+
+/** Starts the program the way `npm start` does, with only the given environment. */
 export function spawnMain(
   env: Record<string, string>,
   args: string[] = [],
-  options: { ownProcessGroup?: boolean } = {},
+  options: SpawnMainOptions = {},
 ): MainProcess {
   const base: Record<string, string> = {};
   for (const name of ['PATH', 'HOME', 'TMPDIR', 'LANG']) {
     const value = process.env[name];
     if (value) base[name] = value;
   }
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts', ...args], {
+  const command = options.command ?? 'source';
+  const [file, argv] =
+    command === 'build'
+      ? [process.execPath, ['dist/main.js']]
+      : command === 'tsx-wrapper'
+        ? [join(options.cwd ?? '.', 'node_modules', '.bin', 'tsx'), ['src/main.ts']]
+        : [process.execPath, ['--import', 'tsx', 'src/main.ts']];
+  const child = spawn(file, [...argv, ...args], {
+    ...(options.cwd ? { cwd: options.cwd } : {}),
     env: { ...base, ...env },
     stdio: ['pipe', 'pipe', 'pipe'],
     // A group of its own lets a test signal it the way a terminal does (every process in the

@@ -35,6 +35,15 @@ describe('runtime (role all, embedded servers)', () => {
     expect(runtime.embedded).toEqual({ mongo: true, redis: true });
   });
 
+  it('answers /livez and /readyz with both dependencies up', async () => {
+    const live = await get('/livez');
+    expect(live.status).toBe(200);
+    expect(await live.json()).toEqual({ status: 'ok' });
+    const ready = await get('/readyz');
+    expect(ready.status).toBe(200);
+    expect(await ready.json()).toEqual({ status: 'ok', mongo: 'up', redis: 'up', down: [] });
+  });
+
   it('exports Prometheus metrics, including request timings and dependency state', async () => {
     await get('/healthz');
     const res = await get('/metrics');
@@ -80,16 +89,22 @@ describe('runtime (role all, embedded servers)', () => {
     const pids = redisServersIn(dir.path);
     expect(pids).toHaveLength(1);
     for (const pid of pids) process.kill(pid, 'SIGKILL');
-    const down = await waitFor(
+    // Both probes in one poll, so they see the same outage (the supervisor restarts Redis soon).
+    const [down, notReady] = await waitFor(
       async () => {
-        const res = await get('/healthz');
-        return res.status === 503 ? await res.json() : undefined;
+        const [health, ready] = await Promise.all([get('/healthz'), get('/readyz')]);
+        return health.status === 503 && ready.status === 503
+          ? [await health.json(), await ready.json()]
+          : undefined;
       },
       5_000,
-      'healthz to report redis down',
+      'healthz and readyz to report redis down',
       20,
     );
     expect(down).toEqual({ status: 'down', mongo: 'up', redis: 'down' });
+    expect(notReady).toEqual({ status: 'down', mongo: 'up', redis: 'down', down: ['redis'] });
+    // Liveness does no I/O: still alive.
+    expect((await get('/livez')).status).toBe(200);
     await waitFor(async () => (await get('/healthz')).status === 200, 15_000, 'healthz to recover');
   });
 });

@@ -5,6 +5,7 @@ import { z } from 'zod';
 import { handle, parseInput, rejectOperatorInjection } from '../../api/validate';
 import type { MemberRecord } from '../../data/models/member-model';
 import { AppError } from '../../lib/app-error';
+import { runtimeFile } from '../../lib/runtime-files';
 import type { Services } from '../../services/services';
 import { readDevSmsInbox } from '../../services/sms/dev-sms-sender';
 import type { SimulatorLine, SimulatorPuppet } from './simulator-puppet';
@@ -36,7 +37,7 @@ const followBody = z.strictObject({
 const chatQuery = z.strictObject({ after: z.coerce.number().int().min(0).default(0) });
 
 /** The page, read once; the account name is filled in per request (a published program may rename it). */
-const page = readFileSync(new URL('./simulator-page.html', import.meta.url), 'utf8');
+const page = readFileSync(runtimeFile('channels/simulator/simulator-page.html'), 'utf8');
 
 /**
  * `/simulator` (simulator channel only): the chat page and its JSON API. No staff key: the

@@ -1,4 +1,5 @@
 import { Worker } from 'node:worker_threads';
+import { isBuilt, runtimeFile } from '../../lib/runtime-files';
 import type { EmbeddedMongo, EmbeddedMongoOptions } from './embedded-mongo';
 
 type FromWorker =
@@ -18,9 +19,13 @@ const STOP_TIMEOUT_MS = 8_000;
  */
 export async function startEmbeddedMongoThread(opts: EmbeddedMongoOptions): Promise<EmbeddedMongo> {
   const { onLog, ...options } = opts;
-  const worker = new Worker(new URL('./embedded-mongo-thread-boot.mjs', import.meta.url), {
-    workerData: { entry: new URL('./embedded-mongo-thread-main.ts', import.meta.url).href, options },
-  });
+  // From the build, the thread's entry is bundled beside the main one (`dist/`); on sources it
+  // goes through a boot file that registers tsx first.
+  const worker = isBuilt
+    ? new Worker(runtimeFile('embedded-mongo-thread-main.js'), { workerData: { options } })
+    : new Worker(new URL('./embedded-mongo-thread-boot.mjs', import.meta.url), {
+        workerData: { entry: new URL('./embedded-mongo-thread-main.ts', import.meta.url).href, options },
+      });
   const listeners = new Set<(message: FromWorker) => void>();
   worker.on('message', (message: FromWorker) => {
     if (message.type === 'log') onLog?.(message.level, message.msg, message.data);
