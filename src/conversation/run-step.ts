@@ -62,6 +62,9 @@ export interface Misread {
  * 帮助/菜单 and other intents interrupt (the flow is kept for 继续), and a flow idle for over
  * 10 minutes is dropped politely.
  */
+/** A sentence no choice question accepts: a question that does accept it takes free text. */
+const FREE_TEXT_PROBE = '随便写的一句话';
+
 export function runStep(session: Session | null, input: StepInput, ctx: RunContext, now: Date): StepResult {
   const run = new StepRun(session ?? emptySession(now), ctx, now);
   run.handle(input);
@@ -160,14 +163,19 @@ class StepRun {
       this.startIntent(keyword, text);
       return;
     }
+    const answer = step.answer(state.data, this.ctx);
+    const fits = answer.safeParse(text).success;
     // Edges: the flow's own keyword (兑换 while choosing a reward) starts it again from its first
-    // step, as any keyword interrupts. The model's reading of the same intent does not (「车牌」
-    // while 我的车 asks which field is a bad answer to re-ask, not a new request).
-    if (keyword) {
+    // step, unless it is one of the question's own answers (「改期」 is a 我的预约 keyword and the
+    // answer to its 改期-or-取消 question). A question taking any text (a name) cannot tell the
+    // two apart, so there the keyword restarts (「入会」 is not a name). The model's reading of
+    // the same intent does not restart (「车牌」 while 我的车 asks which field is a bad answer).
+    const takesAnyText = fits && answer.safeParse(FREE_TEXT_PROBE).success;
+    if (keyword && (!fits || takesAnyText)) {
       this.restart(state);
       return;
     }
-    if (!step.answer(state.data, this.ctx).safeParse(text).success) {
+    if (!fits) {
       // After 「算了，」 the member has said they are leaving: a clear reading of the rest is enough.
       const request = requestAfterCancel(text);
       const classification = this.ctx.classify(request ?? text);

@@ -64,6 +64,6 @@ describe('查积分 and 权益 show the free maintenances used and left', () => 
   it('the menu has the one line for 权益', async () => {
     const key = chat.newKey('menu');
     await chat.insertMember(key);
-    expect(await chat.say(key, '菜单')).toContain('回复「权益」看本会员年的权益还剩多少');
+    expect(await chat.say(key, '菜单')).toContain('本会员年的权益还剩多少：回复「权益」');
   });
 });

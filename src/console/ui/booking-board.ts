@@ -21,6 +21,9 @@ export interface BoardBooking {
   time: string;
   mileageKm: number | null;
   note: string | null;
+  /** Pays with a free maintenance, used at check-in. */
+  useFreeMaintenance: boolean;
+  freeMaintenanceUse: 'pending' | 'used' | 'none_left' | null;
   channel: 'member' | 'staff';
   status: BookingStatus;
   statusName: string;

@@ -36,6 +36,9 @@ export const boardBookingSchema = z.strictObject({
   channel: z.enum(['member', 'staff']),
   status: z.enum(bookingStatuses),
   statusName: z.string(),
+  /** The member pays with a free maintenance, used at check-in (`freeMaintenanceUse`). */
+  useFreeMaintenance: z.boolean(),
+  freeMaintenanceUse: z.enum(['pending', 'used', 'none_left']).nullable(),
   history: z.array(
     z.strictObject({
       action: z.string(),
@@ -169,5 +172,9 @@ export async function bookingBoard(
       };
     }),
   };
-  return bookingBoardSchema.parse(board);
+  // A shape that fails here is our bug, not the caller's: a 500, never a 400 about their request.
+  const checked = bookingBoardSchema.safeParse(board);
+  if (!checked.success)
+    throw new Error(`booking board answer does not match its schema: ${checked.error.message}`);
+  return checked.data;
 }

@@ -26,6 +26,8 @@ function row(time: string, status: BookingStatus): BoardBooking {
     time,
     mileageKm: null,
     note: null,
+    useFreeMaintenance: false,
+    freeMaintenanceUse: null,
     channel: 'staff',
     status,
     statusName: status,

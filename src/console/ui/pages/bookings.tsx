@@ -300,6 +300,9 @@ function BookingRow({
           里程 {mileageText(booking.mileageKm)} · {booking.number}
           {booking.channel === 'staff' ? ' · 电话预约' : ''}
         </span>
+        {booking.useFreeMaintenance ? (
+          <span class="small">{freeMaintenanceText(booking.freeMaintenanceUse)}</span>
+        ) : null}
         {booking.note ? <span class="small">备注：{booking.note}</span> : null}
         {cancelReason ? <span class="small">取消原因：{cancelReason}</span> : null}
       </div>
@@ -550,4 +553,11 @@ function CancelDialog({
       </form>
     </Modal>
   );
+}
+
+/** What the desk needs to know about a booking paid with a free maintenance. */
+function freeMaintenanceText(use: BoardBooking['freeMaintenanceUse']): string {
+  if (use === 'used') return '免费保养：已核销 1 次';
+  if (use === 'none_left') return '免费保养：到店时已用完，按正常价格结算';
+  return '使用免费保养（到店核销）';
 }
