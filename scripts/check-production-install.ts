@@ -127,3 +127,5 @@ if (failure) {
   process.exit(1);
 }
 step('production install check passed');
+// Exit now: a handle left open by a helper (esbuild's service, a socket) must not keep CI waiting.
+process.exit(0);
