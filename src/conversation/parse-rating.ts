@@ -1,18 +1,5 @@
 import { normalizeText } from './intents/normalize-text';
-
-const CHINESE_DIGITS: Readonly<Record<string, number>> = {
-  一: 1,
-  二: 2,
-  两: 2,
-  三: 3,
-  四: 4,
-  五: 5,
-  六: 6,
-  七: 7,
-  八: 8,
-  九: 9,
-  十: 10,
-};
+import { parseNumber } from './intents/slots/numbers';
 
 /** The largest scale a program may configure (`care.postService.maxRating`); ratings parse up to it. */
 export const RATING_SCALE_LIMIT = 10;
@@ -27,6 +14,6 @@ export function parseRating(text: string, max: number): number | null {
   const match = /^(\d{1,2}|[一二两三四五六七八九十])(分|星|颗星|个星)?$/.exec(normal);
   if (!match) return null;
   const token = match[1]!;
-  const value = /^\d+$/.test(token) ? Number(token) : (CHINESE_DIGITS[token] ?? 0);
+  const value = parseNumber(token) ?? 0;
   return value >= 1 && value <= max ? value : null;
 }
